@@ -1,0 +1,77 @@
+"""Wire the layers together: open a project, build the window, run the event loop."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from annotator.domain.errors import UserInputError
+from annotator.services import articles
+from annotator.services.project import DatabaseError, Project
+from annotator.services.resources import seed_files
+
+ORGANISATION = "annotator"
+APPLICATION = "annotator"
+
+_app_ref: list[object] = []
+
+
+def _ensure_qapplication():  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        _app_ref.append(app)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("annotator")
+    return app
+
+
+def settings():  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    return QSettings(ORGANISATION, APPLICATION)
+
+
+def seed_if_empty(project: Project) -> None:
+    """First start: an empty project gets the seed article so there is something to tag."""
+    if not articles.list_articles(project):
+        files = seed_files()
+        if files:
+            articles.import_files(project, files, outlet="Axios")
+
+
+def create_window(db: str | Path | Project, *, seed: bool = True):  # type: ignore[no-untyped-def]
+    """Build the main window for ``db`` without starting the event loop."""
+    _ensure_qapplication()
+    from annotator.qt.main_window import MainWindow
+
+    project = db if isinstance(db, Project) else Project(db)
+    if seed:
+        seed_if_empty(project)
+    return MainWindow(project, settings())
+
+
+def run_gui(db: str, files: list[Path]) -> int:
+    app = _ensure_qapplication()
+    from PySide6.QtWidgets import QMessageBox
+
+    try:
+        project = Project(db)
+    except DatabaseError as exc:
+        QMessageBox.critical(None, "Cannot open database", str(exc))
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return 2
+    window = create_window(project)
+    window.show()
+    if files:
+        try:
+            ids = articles.import_files(project, files).article_ids
+            window.refresh_articles(select=ids[-1] if ids else None)
+        except UserInputError as exc:
+            QMessageBox.warning(window, "Cannot import", str(exc))
+    if not window.analyst:
+        window.ask_analyst_name()
+    return int(app.exec())

@@ -1,0 +1,140 @@
+"""Headless front door: ``annotator [--db PATH_OR_URL] COMMAND ...``.
+
+User mistakes print one line on stderr and exit 2; other failures exit 1. The GUI
+is imported only for the ``gui`` command so headless commands stay fast and never
+need a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator import __version__
+from annotator.domain.errors import UserInputError
+from annotator.services.project import DatabaseError, Project, resolve_database
+
+COMMANDS = ("gui", "add", "list", "export")
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"annotator: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="annotator", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    parser.add_argument("--db", metavar="PATH_OR_URL",
+                        help="SQLite file path or SQLAlchemy URL "
+                             "(default: $ANNOTATOR_DB, else a file in your data folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the window (importing FILEs first)")
+    gui.add_argument("files", nargs="*", metavar="FILE")
+
+    add = sub.add_parser("add", help="import article files; prints ID<TAB>TITLE per file")
+    add.add_argument("files", nargs="+", metavar="FILE")
+    add.add_argument("--title", help="title for the imported article(s)")
+    add.add_argument("--outlet", default="", help="outlet (publication) name")
+
+    sub.add_parser("list", help="list articles: ID<TAB>TITLE<TAB>N_ANNOTATIONS")
+
+    export = sub.add_parser("export", help="export annotations")
+    export.add_argument("--format", choices=["csv"], default="csv")
+    export.add_argument("--article", type=int, metavar="ID", help="only this article")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    return parser
+
+
+def _normalise_argv(argv: list[str]) -> list[str]:
+    """``annotator FILE...`` means ``annotator gui FILE...``."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--db":
+            i += 2
+            continue
+        if arg.startswith("-"):
+            i += 1
+            continue
+        if arg not in COMMANDS:
+            return argv[:i] + ["gui"] + argv[i:]
+        return argv
+    return argv + ["gui"] if not any(a in ("-h", "--help", "--version") for a in argv) else argv
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = _normalise_argv(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser().parse_args(args_list)
+    try:
+        db = resolve_database(args.db)
+        if args.command == "gui":
+            from annotator.app import run_gui
+
+            return run_gui(db, [Path(f) for f in args.files])
+        project = Project(db)
+        try:
+            return _run_headless(project, args)
+        finally:
+            project.close()
+    except (UserInputError, DatabaseError) as exc:
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run_headless(project: Project, args: argparse.Namespace) -> int:
+    from annotator.services import articles
+
+    if args.command == "add":
+        report = articles.import_files(project, args.files, title=args.title,
+                                       outlet=args.outlet)
+        for item in report.imported:
+            print(f"{item.article_id}\t{item.title}")
+        for warning in report.warnings:
+            print(f"annotator: warning: {warning}", file=sys.stderr)
+        return EXIT_OK
+    if args.command == "list":
+        for summary in articles.list_articles(project):
+            print(f"{summary.id}\t{summary.title}\t{summary.n_annotations}")
+        return EXIT_OK
+    if args.command == "export":
+        return _export(project, args)
+    raise AssertionError(args.command)
+
+
+def _export(project: Project, args: argparse.Namespace) -> int:
+    from annotator.services.export_csv import export_csv
+
+    if args.output:
+        out_path = Path(args.output)
+        tmp = out_path.with_name(out_path.name + ".partial")
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="") as out:
+                export_csv(project, out, article_id=args.article)
+            tmp.replace(out_path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UserInputError(f"{out_path}: cannot write ({exc.strerror})") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return EXIT_OK
+    out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)
+    with out:
+        export_csv(project, out, article_id=args.article)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

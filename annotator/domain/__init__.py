@@ -1,0 +1,1 @@
+"""Pure-Python core: articles, spans, taxonomy, offsets. No Qt, no database."""

@@ -1,0 +1,218 @@
+"""Read-only article text with keyboard and mouse selection.
+
+The widget never is the source of truth: offsets come from the document cursor
+(UTF-16 positions) and are converted with the article's OffsetMap; any text shown
+elsewhere is cut from the stored article text, never read back from the widget.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QMouseEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from annotator.qt.highlighter import SpanHighlighter
+from annotator.services.open_article import OpenArticle
+
+
+class ArticleView(QPlainTextEdit):
+    annotationClicked = Signal(str)  # annotation id
+    selectionChangedCp = Signal(int, int)  # code-point selection (start == end: none)
+    contextMenuAt = Signal(QPoint, int)  # global pos, code-point offset
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleView")
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setAcceptDrops(False)
+        self.setUndoRedoEnabled(False)
+        self.setCenterOnScroll(False)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        font = QFont("Noto Serif")
+        font.setStyleHint(QFont.StyleHint.Serif)
+        font.setPointSizeF(12.5)
+        self.setFont(font)
+        self.document().setDocumentMargin(18)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.highlighter = SpanHighlighter(self.document())
+        self.article: OpenArticle | None = None
+        self.selected_id: str | None = None
+        self.selected_color = QColor("#202020")
+        self._press_pos: QPoint | None = None
+        self.verticalScrollBar().valueChanged.connect(self._update_active_blocks)
+        self.updateRequest.connect(lambda *_: self._update_active_blocks())
+        self.selectionChanged.connect(self._emit_selection)
+
+    # --- content ---------------------------------------------------------
+    def show_article(self, article: OpenArticle | None) -> None:
+        self.article = article
+        self.selected_id = None
+        self.highlighter.set_article(article)
+        self.setExtraSelections([])
+        self.setPlainText(article.text if article else "")
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self._update_active_blocks()
+
+    def _update_active_blocks(self) -> None:
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return
+        first = block.blockNumber()
+        height = self.viewport().height()
+        offset = self.contentOffset()
+        last = first
+        while block.isValid():
+            top = self.blockBoundingGeometry(block).translated(offset).top()
+            if top > height:
+                break
+            last = block.blockNumber()
+            block = block.next()
+        lo, hi = self.highlighter._active
+        if (first, last) != (lo, hi):
+            self.highlighter.set_active_blocks(first, last)
+
+    # --- offsets -----------------------------------------------------------
+    def selection_cp(self) -> tuple[int, int]:
+        """Current selection as code points ``(start, end)``; equal when empty."""
+        if self.article is None:
+            return (0, 0)
+        cursor = self.textCursor()
+        return self.article.offsets.span_to_code_points(
+            cursor.selectionStart(), cursor.selectionEnd()
+        )
+
+    def cursor_cp(self) -> int:
+        if self.article is None:
+            return 0
+        return self.article.offsets.to_code_point(self.textCursor().position())
+
+    def offset_at(self, pos: QPoint) -> int | None:
+        """Code point under viewport position ``pos`` (the character, not the gap)."""
+        if self.article is None:
+            return None
+        cursor = self.cursorForPosition(pos)
+        u16 = cursor.position()
+        # cursorForPosition returns the nearest gap; pick the character whose box holds pos.
+        rect = self.cursorRect(cursor)
+        if pos.x() < rect.x() and u16 > 0:
+            u16 -= 1
+        return min(self.article.offsets.to_code_point(u16), max(0, len(self.article.text) - 1))
+
+    def select_cp(self, start: int, end: int, *, ensure_visible: bool = True) -> None:
+        if self.article is None:
+            return
+        s16, e16 = self.article.offsets.span_to_utf16(start, end)
+        cursor = self.textCursor()
+        cursor.setPosition(s16)
+        cursor.setPosition(e16, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        if ensure_visible:
+            self.ensureCursorVisible()
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def mark_selected(self, annotation_id: str | None, color: str | None = None) -> None:
+        """Outline the selected annotation with a transient extra selection."""
+        self.selected_id = annotation_id
+        if self.article is None or annotation_id is None:
+            self.setExtraSelections([])
+            return
+        ann = self.article.by_id.get(annotation_id)
+        if ann is None:
+            self.setExtraSelections([])
+            return
+        s16, e16 = self.article.offsets.span_to_utf16(ann.start, ann.end)
+        sel = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(s16)
+        cursor.setPosition(e16, QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cursor
+        fmt = QTextCharFormat()
+        base = QColor(color or "#4e79a7")
+        base.setAlpha(150)
+        fmt.setBackground(base)
+        fmt.setFontUnderline(True)
+        fmt.setUnderlineColor(QColor("#111111"))
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        sel.format = fmt
+        self.setExtraSelections([sel])
+
+    # --- events --------------------------------------------------------------
+    def _emit_selection(self) -> None:
+        start, end = self.selection_cp()
+        self.selectionChangedCp.emit(start, end)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if (event.button() == Qt.MouseButton.LeftButton and self._press_pos is not None
+                and (event.position().toPoint() - self._press_pos).manhattanLength() < 4
+                and not self.textCursor().hasSelection()):
+            offset = self.offset_at(event.position().toPoint())
+            if offset is not None and self.article is not None:
+                hits = self.article.index.at(offset)
+                keep = self.highlighter.visible_filter
+                hits = [h for h in hits if keep is None or keep(h.annotator)]
+                if hits:
+                    # Clicking again on a nested stack cycles outward.
+                    ids = [h.id for h in hits]
+                    if self.selected_id in ids:
+                        nxt = ids[(ids.index(self.selected_id) + 1) % len(ids)]
+                    else:
+                        nxt = ids[0]
+                    self.annotationClicked.emit(nxt)
+        self._press_pos = None
+
+    def event(self, event: QEvent) -> bool:  # noqa: A003
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            self._tooltip(event)
+            return True
+        return super().event(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            self._tooltip(event)
+            return True
+        return super().viewportEvent(event)
+
+    tooltip_provider = None  # set by the window: callable(list[id]) -> str
+
+    def _tooltip(self, event: QHelpEvent) -> None:
+        offset = self.offset_at(event.pos())
+        text = ""
+        if offset is not None and self.article is not None and self.tooltip_provider:
+            hits = self.article.index.at(offset)
+            keep = self.highlighter.visible_filter
+            hits = [h for h in hits if keep is None or keep(h.annotator)]
+            if hits:
+                text = self.tooltip_provider([h.id for h in hits])
+        if text:
+            QToolTip.showText(event.globalPos(), text, self)
+        else:
+            QToolTip.hideText()
+            event.ignore()
+
+    def _context_menu(self, pos: QPoint) -> None:
+        offset = self.offset_at(pos)
+        self.contextMenuAt.emit(self.viewport().mapToGlobal(pos),
+                                -1 if offset is None else offset)

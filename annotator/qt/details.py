@@ -1,0 +1,200 @@
+"""Details of the selected annotation: label, source mention, note, provenance.
+
+Edits are emitted as signals; the window turns them into undoable edits. The note
+is committed while typing (debounced) and on focus loss, so a crash never loses
+more than the last fraction of a second of typing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.model import Annotation, Label
+from annotator.qt.palette import swatch
+
+NOTE_DEBOUNCE_MS = 400
+
+
+class _NoteEdit(QPlainTextEdit):
+    focusLost = Signal()
+
+    def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().focusOutEvent(event)
+        self.focusLost.emit()
+
+
+class AnnotationDetails(QWidget):
+    labelChanged = Signal(str, str)  # annotation id, label key
+    noteChanged = Signal(str, str)  # annotation id, note
+    setSourceRequested = Signal(str)  # annotation id
+    clearSourceRequested = Signal(str)
+    deleteRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("annotationDetails")
+        self.annotation: Annotation | None = None
+        self._labels: list[Label] = []
+        self._loading = False
+
+        self.stack = QStackedWidget(self)
+        empty = QLabel(
+            "<p style='color:#666'>Select text and press <b>1</b>–<b>9</b> to tag it.<br>"
+            "Click a highlight or a table row to edit an annotation.</p>"
+        )
+        empty.setWordWrap(True)
+        empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.stack.addWidget(empty)
+
+        form_host = QWidget()
+        form = QFormLayout(form_host)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.label_combo = QComboBox()
+        self.label_combo.setObjectName("detailsLabel")
+        self.label_combo.activated.connect(self._label_activated)
+        form.addRow("&Label", self.label_combo)
+
+        self.claim = QLabel()
+        self.claim.setWordWrap(True)
+        self.claim.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.claim.setObjectName("detailsText")
+        form.addRow("Text", self.claim)
+
+        self.source = QLabel()
+        self.source.setWordWrap(True)
+        self.source.setObjectName("detailsSource")
+        src_buttons = QHBoxLayout()
+        self.set_source = QPushButton("Set from selection (S)")
+        self.set_source.setObjectName("detailsSetSource")
+        self.set_source.clicked.connect(self._emit_set_source)
+        self.clear_source = QPushButton("Clear")
+        self.clear_source.setObjectName("detailsClearSource")
+        self.clear_source.clicked.connect(self._emit_clear_source)
+        src_buttons.addWidget(self.set_source)
+        src_buttons.addWidget(self.clear_source)
+        src_buttons.addStretch(1)
+        src_box = QVBoxLayout()
+        src_box.addWidget(self.source)
+        src_box.addLayout(src_buttons)
+        form.addRow("Source\nmention", src_box)
+
+        self.note = _NoteEdit()
+        self.note.setObjectName("detailsNote")
+        self.note.setPlaceholderText("Why this tag? Anything a colleague should know.")
+        self.note.setTabChangesFocus(True)
+        self.note.setMaximumHeight(90)
+        self.note.textChanged.connect(self._note_typed)
+        self.note.focusLost.connect(self._commit_note)
+        form.addRow("&Note", self.note)
+
+        self.meta = QLabel()
+        self.meta.setObjectName("detailsMeta")
+        self.meta.setStyleSheet("color:#555")
+        self.meta.setWordWrap(True)
+        form.addRow("", self.meta)
+
+        delete = QPushButton("Delete annotation")
+        delete.setObjectName("detailsDelete")
+        delete.clicked.connect(lambda: self.annotation and
+                               self.deleteRequested.emit(self.annotation.id))
+        form.addRow("", delete)
+        self.stack.addWidget(form_host)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.stack)
+
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_DEBOUNCE_MS)
+        self._note_timer.timeout.connect(self._commit_note)
+
+    def set_labels(self, labels: list[Label]) -> None:
+        self._labels = labels
+        self._loading = True
+        self.label_combo.clear()
+        for label in labels:
+            name = label.name + (" (retired)" if label.retired else "")
+            self.label_combo.addItem(swatch(label.color), name, label.key)
+        self._loading = False
+        self.show_annotation(self.annotation, article_text=None)
+
+    def show_annotation(self, ann: Annotation | None, *, article_text: str | None) -> None:
+        if self._note_timer.isActive():
+            self._commit_note()
+        self.annotation = ann
+        if ann is None:
+            self.stack.setCurrentIndex(0)
+            return
+        self._loading = True
+        self.stack.setCurrentIndex(1)
+        idx = self.label_combo.findData(ann.label)
+        self.label_combo.setCurrentIndex(idx)
+        self.claim.setText(_quote(ann.text))
+        if ann.has_source and article_text is not None:
+            self.source.setText(_quote(article_text[ann.source_start:ann.source_end]))
+            self.clear_source.setEnabled(True)
+        elif ann.has_source:
+            self.clear_source.setEnabled(True)
+        else:
+            self.source.setText("<span style='color:#888'>none — select the phrase naming "
+                                "the source and press S</span>")
+            self.clear_source.setEnabled(False)
+        if self.note.toPlainText() != ann.note:
+            self.note.setPlainText(ann.note)
+        created = ann.created_at[:19].replace("T", " ")
+        updated = ann.updated_at[:19].replace("T", " ")
+        self.meta.setText(
+            f"by <b>{_esc(ann.annotator)}</b> · characters {ann.start}–{ann.end} "
+            f"({ann.end - ann.start})<br>created {created} UTC · updated {updated} UTC"
+        )
+        self._loading = False
+
+    def _label_activated(self, index: int) -> None:
+        if self._loading or self.annotation is None:
+            return
+        key = self.label_combo.itemData(index)
+        if key and key != self.annotation.label:
+            self.labelChanged.emit(self.annotation.id, key)
+
+    def _note_typed(self) -> None:
+        if not self._loading and self.annotation is not None:
+            self._note_timer.start()
+
+    def _commit_note(self) -> None:
+        self._note_timer.stop()
+        if self._loading or self.annotation is None:
+            return
+        text = self.note.toPlainText()
+        if text != self.annotation.note:
+            self.noteChanged.emit(self.annotation.id, text)
+
+    def _emit_set_source(self) -> None:
+        if self.annotation is not None:
+            self.setSourceRequested.emit(self.annotation.id)
+
+    def _emit_clear_source(self) -> None:
+        if self.annotation is not None:
+            self.clearSourceRequested.emit(self.annotation.id)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _quote(text: str, limit: int = 400) -> str:
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"“{_esc(text)}”"

@@ -1,0 +1,145 @@
+"""Paint annotation highlights from the in-memory span index.
+
+Formats live only in each block's layout (``QSyntaxHighlighter.setFormat``), never
+in the QTextDocument, so the text is never modified and nothing is saved twice.
+Only blocks near the viewport are computed: blocks outside the active range
+return at once and are painted when they scroll into view (``refresh_visible``),
+which keeps opening a 1 MB article with 50k annotations close to the cost of the
+bare text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
+
+from annotator.services.open_article import OpenArticle
+
+MARGIN_BLOCKS = 8
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.article: OpenArticle | None = None
+        self.colors: dict[str, QColor] = {}
+        self.visible_filter: Callable[[str], bool] | None = None
+        self._active = (0, 60)
+        self._painted: set[int] = set()
+        self._formats: dict[tuple[str, int, str | None, bool], QTextCharFormat] = {}
+        self.calls = 0  # highlightBlock invocations, for tests and benchmarks
+
+    # --- configuration -------------------------------------------------
+    def set_article(self, article: OpenArticle | None) -> None:
+        self.article = article
+        self._painted.clear()
+
+    def set_colors(self, colors: dict[str, str]) -> None:
+        self.colors = {key: QColor(value) for key, value in colors.items()}
+        self._formats.clear()
+        self.invalidate()
+
+    def set_active_blocks(self, first: int, last: int) -> None:
+        """Blocks ``first..last`` are on screen; paint any not yet painted."""
+        lo, hi = max(0, first - MARGIN_BLOCKS), last + MARGIN_BLOCKS
+        self._active = (lo, hi)
+        doc = self.document()
+        block = doc.findBlockByNumber(lo)
+        while block.isValid() and block.blockNumber() <= hi:
+            if block.blockNumber() not in self._painted:
+                self.rehighlightBlock(block)
+            block = block.next()
+
+    def invalidate(self) -> None:
+        """Data changed everywhere (filter, colours): repaint what is visible."""
+        self._painted.clear()
+        self.set_active_blocks(self._active[0] + MARGIN_BLOCKS, self._active[1] - MARGIN_BLOCKS)
+
+    def refresh_ranges(self, ranges: Iterable[tuple[int, int]]) -> int:
+        """Re-highlight only the blocks overlapping code-point ``ranges``; return how many."""
+        if self.article is None:
+            return 0
+        doc = self.document()
+        offsets = self.article.offsets
+        done: set[int] = set()
+        for start, end in ranges:
+            block = doc.findBlock(offsets.to_utf16(start))
+            last = doc.findBlock(offsets.to_utf16(max(start, end - 1))).blockNumber()
+            while block.isValid() and block.blockNumber() <= last:
+                n = block.blockNumber()
+                if n not in done:
+                    done.add(n)
+                    self._painted.discard(n)
+                    self.rehighlightBlock(block)
+                block = block.next()
+        return len(done)
+
+    # --- painting ------------------------------------------------------
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        self.calls += 1
+        block: QTextBlock = self.currentBlock()
+        n = block.blockNumber()
+        lo, hi = self._active
+        article = self.article
+        if article is None or not (lo <= n <= hi):
+            self._painted.discard(n)
+            return
+        self._painted.add(n)
+        offsets = article.offsets
+        pos16 = block.position()
+        b_start = offsets.to_code_point(pos16)
+        b_end = offsets.to_code_point(pos16 + block.length() - 1)
+        if b_end <= b_start:
+            return
+        spans = article.index.overlapping(b_start, b_end)
+        sources = article.sources.overlapping(b_start, b_end)
+        keep = self.visible_filter
+        if keep is not None:
+            spans = [s for s in spans if keep(s.annotator)]
+            sources = [s for s in sources if keep(s.annotator)]
+        if not spans and not sources:
+            return
+        # Elementary segments between all boundaries inside the block.
+        bounds = {b_start, b_end}
+        for s in spans:
+            bounds.add(max(s.start, b_start))
+            bounds.add(min(s.end, b_end))
+        for s in sources:
+            bounds.add(max(s.start, b_start))
+            bounds.add(min(s.end, b_end))
+        edges = sorted(bounds)
+        for seg_start, seg_end in zip(edges, edges[1:], strict=False):
+            covering = [s for s in spans if s.start < seg_end and s.end > seg_start]
+            is_source = any(s.start < seg_end and s.end > seg_start for s in sources)
+            if not covering and not is_source:
+                continue
+            # Innermost (shortest) span gives the fill; the next outer one the underline.
+            covering.sort(key=lambda s: (s.end - s.start, s.start))
+            inner = covering[0].label if covering else ""
+            outer = covering[1].label if len(covering) > 1 else None
+            fmt = self._format(inner, len(covering), outer, is_source)
+            u_start = offsets.to_utf16(seg_start) - pos16
+            u_end = offsets.to_utf16(seg_end) - pos16
+            self.setFormat(u_start, u_end - u_start, fmt)
+
+    def _format(self, label: str, depth: int, outer: str | None,
+                is_source: bool) -> QTextCharFormat:
+        key = (label, min(depth, 3), outer, is_source)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = QTextCharFormat()
+            if label:
+                color = QColor(self.colors.get(label, QColor("#999999")))
+                color.setAlpha(70 + 45 * min(depth - 1, 2))
+                fmt.setBackground(color)
+            if outer is not None:
+                fmt.setFontUnderline(True)
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+                fmt.setUnderlineColor(QColor(self.colors.get(outer, QColor("#666666"))))
+            if is_source:
+                fmt.setFontUnderline(True)
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+                fmt.setFontWeight(600)
+            self._formats[key] = fmt
+        return fmt

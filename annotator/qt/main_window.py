@@ -1,0 +1,646 @@
+"""The main window: article list, article text with palette, details and table."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.errors import UserInputError
+from annotator.domain.model import Annotation, Label
+from annotator.qt.article_view import ArticleView
+from annotator.qt.details import AnnotationDetails
+from annotator.qt.models import AnnotationTableModel, ArticleListModel
+from annotator.qt.palette import LabelPalette, swatch
+from annotator.qt.undo import EditCommand
+from annotator.services import annotate, articles
+from annotator.services.annotate import AnnotationChange, Edit, UpdateAnnotation
+from annotator.services.export_csv import export_csv
+from annotator.services.open_article import OpenArticle
+from annotator.services.project import Project
+
+ARTICLE_FILTER = "Articles (*.txt *.md *.markdown *.text);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project, settings: QSettings) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.project = project
+        self.settings = settings
+        self.article: OpenArticle | None = None
+        self.labels: list[Label] = project.labels()
+        self.label_by_key = {lab.key: lab for lab in self.labels}
+        self.undo_stack = QUndoStack(self)
+        self.selected_id: str | None = None
+        self.setAcceptDrops(True)
+        self.setWindowTitle("annotator")
+        self.resize(1360, 820)
+
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus()
+        self._apply_labels()
+        self._restore_layout()
+        self.refresh_articles()
+        self._update_status()
+
+    # ------------------------------------------------------------------ build
+    def _build_widgets(self) -> None:
+        self.view = ArticleView(self)
+        self.view.tooltip_provider = self._tooltip_for
+        self.view.annotationClicked.connect(self.select_annotation)
+        self.view.selectionChangedCp.connect(self._selection_changed)
+        self.view.contextMenuAt.connect(self._context_menu)
+
+        self.palette_widget = LabelPalette(self)
+        self.palette_widget.labelChosen.connect(self.tag_selection)
+
+        self.article_header = QLabel()
+        self.article_header.setObjectName("articleHeader")
+        self.article_header.setWordWrap(True)
+        self.article_header.setStyleSheet("padding: 6px 10px 0 10px; font-size: 13pt;")
+
+        center = QWidget()
+        layout = QVBoxLayout(center)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.article_header)
+        layout.addWidget(self.palette_widget)
+        layout.addWidget(self.view, 1)
+        self.setCentralWidget(center)
+
+        self.article_model = ArticleListModel()
+        self.article_list = QTableView()
+        self.article_list.setObjectName("articleList")
+        self.article_list.setModel(self.article_model)
+        self.article_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.article_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.article_list.verticalHeader().hide()
+        self.article_list.setShowGrid(False)
+        self.article_list.setWordWrap(False)
+        self.article_list.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        self.article_list.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.ResizeToContents)
+        self.article_list.selectionModel().currentRowChanged.connect(self._article_row_changed)
+        self._dock(self.article_list, "Articles", "articlesDock", Qt.DockWidgetArea.LeftDockWidgetArea)
+
+        self.details = AnnotationDetails(self)
+        self.details.labelChanged.connect(
+            lambda aid, key: self.push_edit(UpdateAnnotation.of(aid, label=key)))
+        self.details.noteChanged.connect(self._note_changed)
+        self.details.setSourceRequested.connect(self.set_source_from_selection)
+        self.details.clearSourceRequested.connect(
+            lambda aid: self.push_edit(UpdateAnnotation.of(aid, source_start=None,
+                                                           source_end=None)))
+        self.details.deleteRequested.connect(self.delete_annotation)
+        self._dock(self.details, "Annotation", "detailsDock", Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.table_model = AnnotationTableModel()
+        self.table = QTableView()
+        self.table.setObjectName("annotationTable")
+        self.table.setModel(self.table_model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((190, 320, 200, 90, 60, 60, 160)):
+            header.resizeSection(col, width)
+        self.table.selectionModel().currentRowChanged.connect(self._table_row_changed)
+        self._dock(self.table, "Annotations", "tableDock", Qt.DockWidgetArea.BottomDockWidgetArea)
+
+        self.status_analyst = QLabel()
+        self.status_analyst.setObjectName("statusAnalyst")
+        self.status_selection = QLabel()
+        self.status_db = QLabel()
+        self.status_db.setStyleSheet("color:#666")
+        self.statusBar().addWidget(self.status_selection, 1)
+        self.statusBar().addPermanentWidget(self.status_db)
+        self.statusBar().addPermanentWidget(self.status_analyst)
+
+    def _dock(self, widget: QWidget, title: str, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text: str, slot, shortcut=None, *, name: str = "",  # type: ignore[no-untyped-def]
+                context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(context)
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_open = self._action("&Open / Import articles…", self.open_files,
+                                     QKeySequence.StandardKey.Open, name="actionOpen")
+        self.act_export_current = self._action("Export CSV (&current article)…",
+                                               lambda: self.export_dialog(current=True),
+                                               "Ctrl+E", name="actionExportCurrent")
+        self.act_export_all = self._action("Export CSV (&all articles)…",
+                                           lambda: self.export_dialog(current=False),
+                                           "Ctrl+Shift+E", name="actionExportAll")
+        self.act_name = self._action("Set analyst &name…", self.ask_analyst_name,
+                                     name="actionAnalystName")
+        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_undo.setObjectName("actionUndo")
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.act_redo.setObjectName("actionRedo")
+        self.addAction(self.act_undo)
+        self.addAction(self.act_redo)
+        self.act_delete = self._action("&Delete annotation", lambda: self.delete_annotation(),
+                                       QKeySequence.StandardKey.Delete, name="actionDelete")
+        self.act_source = self._action("Set &source mention from selection",
+                                       lambda: self.set_source_from_selection(), "S",
+                                       name="actionSetSource")
+        self.act_next = self._action("&Next annotation", lambda: self.step_annotation(1),
+                                     "Ctrl+Down", name="actionNextAnnotation")
+        self.act_prev = self._action("&Previous annotation", lambda: self.step_annotation(-1),
+                                     "Ctrl+Up", name="actionPrevAnnotation")
+        self.act_escape = self._action("Clear selection", self._escape, "Esc")
+        self.label_actions: list[QAction] = []
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.act_open)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_export_current)
+        file_menu.addAction(self.act_export_all)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_name)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.act_undo)
+        edit_menu.addAction(self.act_redo)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.act_delete)
+        edit_menu.addAction(self.act_source)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.act_next)
+        edit_menu.addAction(self.act_prev)
+        self.tag_menu = bar.addMenu("&Tag")
+        view_menu = bar.addMenu("&View")
+        for dock in self.findChildren(QDockWidget):
+            view_menu.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
+        help_menu.addAction(self._action("&About annotator", self.show_about))
+
+    def _apply_labels(self) -> None:
+        for action in self.label_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self.label_actions.clear()
+        self.tag_menu.clear()
+        for label in self.labels:
+            if label.retired:
+                continue
+            action = QAction(swatch(label.color), label.name, self)
+            action.setObjectName(f"actionTag_{label.key}")
+            if label.shortcut:
+                action.setShortcut(QKeySequence(label.shortcut))
+            action.triggered.connect(lambda _=False, k=label.key: self.tag_selection(k))
+            self.addAction(action)
+            self.tag_menu.addAction(action)
+            self.label_actions.append(action)
+        self.palette_widget.set_labels(self.labels)
+        self.details.set_labels(self.labels)
+        self.table_model.set_labels(self.labels)
+        self.view.highlighter.set_colors({lab.key: lab.color for lab in self.labels})
+
+    # --------------------------------------------------------------- settings
+    @property
+    def analyst(self) -> str:
+        return str(self.settings.value("analyst/name", "") or "")
+
+    def ask_analyst_name(self) -> bool:
+        name, ok = QInputDialog.getText(
+            self, "Your name",
+            "Your name is stored on every annotation you make,\n"
+            "so colleagues can tell whose tags are whose:",
+            text=self.analyst)
+        name = " ".join(name.split())
+        if ok and name:
+            self.settings.setValue("analyst/name", name)
+            self.settings.sync()
+            self._update_status()
+            return True
+        return False
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.details._commit_note()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        if self.article is not None:
+            self.settings.setValue("session/article", self.article.id)
+        self.settings.sync()
+        super().closeEvent(event)
+
+    # --------------------------------------------------------------- articles
+    def refresh_articles(self, select: int | None = None) -> None:
+        current = select if select is not None else (self.article.id if self.article else None)
+        self.article_model.set_items(articles.list_articles(self.project))
+        if current is None:
+            remembered = self.settings.value("session/article")
+            try:
+                current = int(remembered) if remembered is not None else None
+            except (TypeError, ValueError):
+                current = None
+        row = self.article_model.row_of(current) if current is not None else None
+        if row is None and self.article_model.rowCount():
+            row = 0
+        if row is not None:
+            self.article_list.selectRow(row)
+            self.article_list.setCurrentIndex(self.article_model.index(row, 0))
+
+    def _article_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        article_id = self.article_model.data(current, ArticleListModel.ID_ROLE)
+        if self.article is None or self.article.id != article_id:
+            self.open_article(article_id)
+
+    def open_article(self, article_id: int) -> None:
+        self.details._commit_note()
+        self.article = OpenArticle.load(self.project, article_id)
+        self.selected_id = None
+        self.table_model.set_article(self.article)
+        self.view.show_article(self.article)
+        self.details.show_annotation(None, article_text=None)
+        art = self.article.article
+        meta = " · ".join(x for x in (art.outlet, art.published, art.original_filename) if x)
+        self.article_header.setText(
+            f"<b>{html.escape(art.title)}</b>"
+            + (f"<br><span style='color:#666;font-size:10pt'>{html.escape(meta)}</span>"
+               if meta else ""))
+        self.setWindowTitle(f"{art.title[:80]} — annotator")
+        self.settings.setValue("session/article", article_id)
+        self._update_status()
+
+    def open_files(self) -> None:
+        start = str(self.settings.value("paths/lastOpenDir", str(Path.home())))
+        files, _ = QFileDialog.getOpenFileNames(self, "Open articles", start, ARTICLE_FILTER)
+        if files:
+            self.settings.setValue("paths/lastOpenDir", str(Path(files[0]).parent))
+            self.import_paths([Path(f) for f in files])
+
+    def import_paths(self, paths: list[Path]) -> list[int]:
+        """Import files (all or none); report problems in a dialog, never a traceback."""
+        try:
+            report = articles.import_files(self.project, paths)
+        except UserInputError as exc:
+            QMessageBox.warning(self, "Cannot import", str(exc))
+            return []
+        if report.warnings:
+            QMessageBox.information(self, "Imported with a guess", "\n".join(report.warnings))
+        ids = report.article_ids
+        if ids:
+            self.refresh_articles(select=ids[-1])
+            dupes = [a for a in report.imported if a.duplicate]
+            new = len(ids) - len(dupes)
+            msg = f"Imported {new} article(s)"
+            if dupes:
+                msg += f"; {len(dupes)} already in the project (opened the existing copy)"
+            self.statusBar().showMessage(msg, 6000)
+        return ids
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_paths(paths))
+
+    # ----------------------------------------------------------------- export
+    def export_dialog(self, *, current: bool) -> None:
+        if current and self.article is None:
+            return
+        start_dir = str(self.settings.value("paths/lastExportDir", str(Path.home())))
+        name = f"article-{self.article.id}.csv" if current and self.article else "annotations.csv"
+        path, _ = QFileDialog.getSaveFileName(self, "Export CSV", str(Path(start_dir) / name),
+                                              "CSV (*.csv)")
+        if not path:
+            return
+        self.settings.setValue("paths/lastExportDir", str(Path(path).parent))
+        n = self.export_to(Path(path), current=current)
+        if n is not None:
+            self.statusBar().showMessage(f"Exported {n} annotation(s) to {path}", 8000)
+
+    def export_to(self, path: Path, *, current: bool) -> int | None:
+        tmp = path.with_name(path.name + ".partial")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="") as out:
+                n = export_csv(self.project, out,
+                               article_id=self.article.id if current and self.article else None)
+            tmp.replace(path)
+            return n
+        except (OSError, UserInputError) as exc:
+            tmp.unlink(missing_ok=True)
+            QMessageBox.warning(self, "Export failed", f"{path}: {exc}")
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    # ----------------------------------------------------------------- edits
+    def push_edit(self, edit: Edit, *, merge_key: str | None = None) -> bool:
+        """Apply an edit through the undo stack; False if it was refused."""
+        command = EditCommand(edit, annotate.describe(edit, self.project), self._apply,
+                              merge_key=merge_key)
+        self.undo_stack.push(command)
+        return not command.failed
+
+    def _apply(self, edit: Edit) -> tuple[AnnotationChange, Edit] | None:
+        try:
+            change, inverse = annotate.apply_edit(self.project, edit)
+        except (UserInputError, LookupError) as exc:
+            QMessageBox.warning(self, "Cannot apply change", str(exc))
+            return None
+        self._fold_change(change)
+        return change, inverse
+
+    def _fold_change(self, change: AnnotationChange) -> None:
+        """Update every view from the change alone — no re-query."""
+        article = self.article
+        delta = (change.after is not None) - (change.before is not None)
+        self.article_model.adjust_count(change.article_id, delta)
+        if article is None or change.article_id != article.id:
+            return
+        if change.before is not None and change.before.id in article.by_id:
+            row = article.row_of(change.before.id)
+            assert row is not None
+            self.table_model.begin_remove(row)
+            article.remove(change.before.id)
+            self.table_model.end_remove()
+        if change.after is not None:
+            row = article.insertion_row(change.after)
+            self.table_model.begin_insert(row)
+            article.insert(change.after)
+            self.table_model.end_insert()
+        self.view.highlighter.refresh_ranges(change.touched_ranges)
+        if change.after is not None:
+            self.select_annotation(change.after.id, scroll_text=False)
+        elif self.selected_id == change.annotation_id:
+            self.select_annotation(None)
+        self._update_status()
+
+    def tag_selection(self, label_key: str) -> None:
+        if self.article is None:
+            return
+        start, end = self.view.selection_cp()
+        if start == end:
+            if self.selected_id is not None and self.selected_id in self.article.by_id:
+                # No text selected: the label key relabels the selected annotation.
+                if self.article.by_id[self.selected_id].label != label_key:
+                    self.push_edit(UpdateAnnotation.of(self.selected_id, label=label_key))
+                return
+            self.statusBar().showMessage("Select the words of a claim first, then press 1–9.",
+                                         5000)
+            return
+        # Trim surrounding whitespace: a double-click or Shift+Ctrl+Right selection
+        # often includes a trailing space, which the analyst did not mean to tag.
+        text = self.article.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            return
+        if not self.analyst and not self.ask_analyst_name():
+            return
+        try:
+            edit = annotate.new_annotation(
+                self.project, article_id=self.article.id, article_text=text,
+                annotator=self.analyst, label=label_key, start=start, end=end)
+        except UserInputError as exc:
+            QMessageBox.warning(self, "Cannot tag", str(exc))
+            return
+        if self.push_edit(edit):
+            self.view.clear_selection()
+
+    def delete_annotation(self, annotation_id: str | None = None) -> None:
+        target = annotation_id or self.selected_id
+        if target is None or self.article is None or target not in self.article.by_id:
+            return
+        self.push_edit(annotate.DeleteAnnotation(target))
+
+    def set_source_from_selection(self, annotation_id: str | None = None) -> None:
+        target = annotation_id or self.selected_id
+        if self.article is None or target is None or target not in self.article.by_id:
+            self.statusBar().showMessage("Select an annotation first, then the source phrase.",
+                                         5000)
+            return
+        start, end = self.view.selection_cp()
+        text = self.article.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            self.statusBar().showMessage(
+                "Select the phrase naming the source (e.g. “three sources with direct "
+                "knowledge of the talks”), then press S.", 6000)
+            return
+        if self.push_edit(UpdateAnnotation.of(target, source_start=start, source_end=end)):
+            self.view.clear_selection()
+
+    def _note_changed(self, annotation_id: str, note: str) -> None:
+        if self.article is not None and annotation_id in self.article.by_id:
+            self.push_edit(UpdateAnnotation.of(annotation_id, note=note),
+                           merge_key=f"note:{annotation_id}")
+
+    # -------------------------------------------------------------- selection
+    def select_annotation(self, annotation_id: str | None, *, scroll_text: bool = True) -> None:
+        article = self.article
+        ann: Annotation | None = None
+        if annotation_id is not None and article is not None:
+            ann = article.by_id.get(annotation_id)
+        self.selected_id = ann.id if ann else None
+        label = self.label_by_key.get(ann.label) if ann else None
+        self.view.mark_selected(self.selected_id, label.color if label else None)
+        self.details.show_annotation(ann, article_text=article.text if article else None)
+        if ann is not None and article is not None:
+            row = article.row_of(ann.id)
+            if row is not None:
+                index = self.table_model.index(row, 0)
+                if self.table.currentIndex().row() != row:
+                    self.table.selectionModel().setCurrentIndex(
+                        index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                        | QItemSelectionModel.SelectionFlag.Rows)
+                self.table.scrollTo(index)
+            if scroll_text:
+                self.view.select_cp(ann.start, ann.start)
+        else:
+            self.table.clearSelection()
+        self._update_status()
+
+    def _table_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        ann_id = self.table_model.data(current, AnnotationTableModel.ID_ROLE)
+        if ann_id != self.selected_id:
+            self.select_annotation(ann_id)
+
+    def step_annotation(self, step: int) -> None:
+        if self.article is None or not self.article.rows:
+            return
+        row = self.article.row_of(self.selected_id) if self.selected_id else None
+        if row is None:
+            cursor = self.view.cursor_cp()
+            rows = self.article.rows
+            row = next((i for i, a in enumerate(rows) if a.start >= cursor), len(rows)) - \
+                (1 if step > 0 else 0)
+        row = max(0, min(len(self.article.rows) - 1, row + step))
+        self.select_annotation(self.article.rows[row].id)
+
+    def _escape(self) -> None:
+        self.view.clear_selection()
+        self.select_annotation(None)
+
+    def _selection_changed(self, start: int, end: int) -> None:
+        self._update_status()
+
+    # ---------------------------------------------------------------- helpers
+    def _tooltip_for(self, ids: list[str]) -> str:
+        if self.article is None:
+            return ""
+        parts = []
+        for ann_id in ids[:4]:
+            ann = self.article.by_id.get(ann_id)
+            if ann is None:
+                continue
+            label = self.label_by_key.get(ann.label)
+            color = label.color if label else "#999"
+            name = label.name if label else ann.label
+            part = (f"<span style='color:{color}'>■</span> <b>{html.escape(name)}</b>"
+                    f" — {html.escape(ann.annotator)}")
+            if ann.has_source:
+                src = self.article.text[ann.source_start:ann.source_end]
+                part += f"<br><i>source:</i> “{html.escape(src[:120])}”"
+            if ann.note:
+                part += f"<br>{html.escape(ann.note[:300])}"
+            parts.append(part)
+        if len(ids) > 4:
+            parts.append(f"… and {len(ids) - 4} more")
+        return "<hr>".join(parts)
+
+    def _context_menu(self, global_pos: QPoint, offset: int) -> None:
+        if self.article is None:
+            return
+        menu = QMenu(self)
+        start, end = self.view.selection_cp()
+        tag = menu.addMenu("Tag selection as")
+        tag.setEnabled(start != end)
+        for action in self.label_actions:
+            tag.addAction(action)
+        hits = self.article.index.at(offset) if offset >= 0 else []
+        if hits:
+            menu.addSeparator()
+            for hit in hits[:5]:
+                label = self.label_by_key.get(hit.label)
+                text = self.article.text[hit.start:hit.end]
+                short = text if len(text) < 40 else text[:39] + "…"
+                act = menu.addAction(swatch(label.color if label else "#999"),
+                                     f"Select “{short}”")
+                act.triggered.connect(lambda _=False, i=hit.id: self.select_annotation(i))
+        menu.addSeparator()
+        menu.addAction(self.act_source)
+        menu.addAction(self.act_delete)
+        menu.exec(global_pos)
+
+    def _update_status(self) -> None:
+        name = self.analyst or "(no analyst name — File › Set analyst name)"
+        self.status_analyst.setText(f"Analyst: <b>{html.escape(name)}</b>")
+        self.status_db.setText(self.project.display_name)
+        if self.article is None:
+            self.status_selection.setText("No article open — File › Open to import one")
+            return
+        start, end = self.view.selection_cp()
+        n = self.article.count
+        if start != end:
+            self.status_selection.setText(
+                f"Selected characters {start}–{end} ({end - start}) · press 1–9 to tag · "
+                f"{n} annotation(s)")
+        else:
+            self.status_selection.setText(f"{n} annotation(s) in this article")
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(
+            f"<tr><td><kbd>{k}</kbd></td><td>{html.escape(v)}</td></tr>" for k, v in [
+                ("Shift+arrows, Shift+Ctrl+arrows", "select text with the keyboard"),
+                ("1 … 9", "tag the selection with that source type (or relabel the "
+                          "selected annotation)"),
+                ("S", "set the selected annotation's source mention to the selected text"),
+                ("Delete", "delete the selected annotation"),
+                ("Ctrl+Down / Ctrl+Up", "next / previous annotation"),
+                ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
+                ("Esc", "clear the selection"),
+                ("Ctrl+O", "open or import articles"),
+                ("Ctrl+E / Ctrl+Shift+E", "export CSV of this / all articles"),
+            ])
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+
+    def show_about(self) -> None:
+        from annotator import __version__
+
+        QMessageBox.about(self, "About annotator",
+                          f"<b>annotator {__version__}</b><br>Mark the sourcing of every "
+                          f"claim in a news article.<br>Database: "
+                          f"{html.escape(self.project.display_name)}")

@@ -1,0 +1,63 @@
+"""CSV export (UTF-8, RFC 4180, one row per annotation, ordered by article then start).
+
+Offsets are code points, end-exclusive; ``text == article_text[start:end]``
+before formula neutralisation (see :mod:`annotator.domain.csv_safety`).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import TextIO
+
+from annotator.domain.csv_safety import neutralise
+from annotator.domain.errors import UserInputError
+from annotator.services.project import Project
+from annotator.storage import crud
+
+CSV_COLUMNS = (
+    "annotation_id", "article_id", "article_title", "annotator", "label", "start", "end",
+    "text", "source_start", "source_end", "source_text", "note", "created_at", "updated_at",
+)
+
+
+def export_csv(
+    project: Project,
+    out: TextIO,
+    *,
+    article_id: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the CSV to ``out`` (opened with ``newline=""``); return the row count."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    n = 0
+    n_ = neutralise
+    with project.reading() as session:
+        articles = list(crud.iter_article_texts(session=session, article_id=article_id))
+        if article_id is not None and not articles:
+            raise UserInputError(f"article {article_id} does not exist")
+        writer.writerow(CSV_COLUMNS)
+        for art_id, title, text in articles:
+            safe_title = n_(title)
+            rows = []
+            for (ann_id, annotator, label, start, end, ann_text, s_start, s_end, note,
+                 created, updated) in crud.iter_export_rows(session=session, article_id=art_id):
+                has_source = s_start is not None and s_end is not None
+                rows.append((
+                    ann_id, art_id, safe_title, n_(annotator), n_(label), start, end,
+                    n_(ann_text),
+                    s_start if has_source else "", s_end if has_source else "",
+                    n_(text[s_start:s_end]) if has_source else "",
+                    n_(note), created, updated,
+                ))
+                if len(rows) >= 5000:
+                    writer.writerows(rows)
+                    n += len(rows)
+                    rows.clear()
+                    if progress:
+                        progress(n)
+            writer.writerows(rows)
+            n += len(rows)
+    if progress:
+        progress(n)
+    return n

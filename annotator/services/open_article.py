@@ -1,0 +1,105 @@
+"""The in-memory state of the article on screen, kept in step with applied edits.
+
+Views (text highlighting, the annotation table, hit-testing) read this, never
+the database: after the one load on open, each :class:`AnnotationChange` is
+folded in with ``apply_change`` and reports which table row moved where.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from annotator.domain.model import Annotation, Article
+from annotator.domain.offsets import OffsetMap
+from annotator.domain.span_index import IndexedSpan, SpanIndex
+from annotator.services import articles
+from annotator.services.annotate import AnnotationChange
+from annotator.services.project import Project
+
+
+def _indexed(ann: Annotation) -> IndexedSpan:
+    return IndexedSpan(ann.start, ann.end, ann.id, ann.label, ann.annotator)
+
+
+@dataclass(frozen=True)
+class RowChange:
+    removed_row: int | None
+    inserted_row: int | None
+
+
+class OpenArticle:
+    def __init__(self, article: Article, annotations: list[Annotation]) -> None:
+        self.article = article
+        self.text = article.text
+        self.offsets = OffsetMap.for_text(article.text)
+        self.rows: list[Annotation] = sorted(annotations, key=_key)
+        self._keys = [_key(a) for a in self.rows]
+        self.by_id = {a.id: a for a in self.rows}
+        self.index = SpanIndex(_indexed(a) for a in self.rows)
+        self.sources = SpanIndex(
+            IndexedSpan(a.source_start, a.source_end, a.id, a.label, a.annotator)
+            for a in self.rows if a.source_start is not None and a.source_end is not None
+        )
+
+    @classmethod
+    def load(cls, project: Project, article_id: int) -> OpenArticle:
+        return cls(articles.get_article(project, article_id),
+                   articles.load_annotations(project, article_id))
+
+    @property
+    def id(self) -> int:
+        return self.article.id
+
+    @property
+    def count(self) -> int:
+        """Number of annotations (not ``__len__``: an empty article must stay truthy)."""
+        return len(self.rows)
+
+    def row_of(self, annotation_id: str) -> int | None:
+        ann = self.by_id.get(annotation_id)
+        if ann is None:
+            return None
+        return bisect_left(self._keys, _key(ann))
+
+    def insertion_row(self, ann: Annotation) -> int:
+        return bisect_left(self._keys, _key(ann))
+
+    def remove(self, annotation_id: str) -> int | None:
+        """Drop an annotation; return the row it had."""
+        old = self.by_id.pop(annotation_id, None)
+        if old is None:
+            return None
+        row = bisect_left(self._keys, _key(old))
+        del self.rows[row]
+        del self._keys[row]
+        self.index.remove(old.id)
+        self.sources.remove(old.id)
+        return row
+
+    def insert(self, ann: Annotation) -> int:
+        """Add (or replace) an annotation; return its row."""
+        if ann.id in self.by_id:
+            self.remove(ann.id)
+        row = bisect_left(self._keys, _key(ann))
+        self.rows.insert(row, ann)
+        self._keys.insert(row, _key(ann))
+        self.by_id[ann.id] = ann
+        self.index.add(_indexed(ann))
+        if ann.source_start is not None and ann.source_end is not None:
+            self.sources.add(
+                IndexedSpan(ann.source_start, ann.source_end, ann.id, ann.label, ann.annotator)
+            )
+        return row
+
+    def apply_change(self, change: AnnotationChange) -> RowChange:
+        """Fold an applied edit in; report the row removed and the row inserted."""
+        if change.article_id != self.id:
+            return RowChange(None, None)
+        removed = self.remove(change.before.id) if change.before is not None else None
+        inserted = self.insert(change.after) if change.after is not None else None
+        return RowChange(removed, inserted)
+
+
+def _key(ann: Annotation) -> tuple[int, int, str]:
+    return (ann.start, ann.end, ann.id)
