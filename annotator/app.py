@@ -30,8 +30,14 @@ def _ensure_qapplication():  # type: ignore[no-untyped-def]
 
 
 def settings():  # type: ignore[no-untyped-def]
+    """The user's settings; ``$ANNOTATOR_SETTINGS`` (an .ini path) isolates tests and demos."""
+    import os
+
     from PySide6.QtCore import QSettings
 
+    path = os.environ.get("ANNOTATOR_SETTINGS")
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
     return QSettings(ORGANISATION, APPLICATION)
 
 

@@ -72,6 +72,7 @@ def decode_article_bytes(data: bytes) -> DecodedText:
             )
     if "\x00" in text:
         raise ArticleInputError("file looks binary (it contains NUL characters), not text")
+    _refuse_control_heavy(text)
     text = normalise_newlines(text)
     if not text.strip():
         raise ArticleInputError("file is empty (no text to annotate)")
@@ -96,10 +97,14 @@ def _legacy(data: bytes, exc: UnicodeDecodeError) -> str:
         raise ArticleInputError(
             f"not valid UTF-8 (bad byte at offset {exc.start}) and not Windows-1252 either"
         ) from None
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if controls > max(8, len(text) // 100):
-        raise ArticleInputError("file looks binary (too many control characters), not text")
     return text
+
+
+def _refuse_control_heavy(text: str) -> None:
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(8, len(sample) // 100):
+        raise ArticleInputError("file looks binary (too many control characters), not text")
 
 
 def title_from_text(text: str, fallback: str) -> str:
@@ -107,5 +112,8 @@ def title_from_text(text: str, fallback: str) -> str:
     for line in text.split("\n"):
         line = line.strip().lstrip("#").strip()
         if line:
-            return line if len(line) <= 120 else line[:117].rstrip() + "…"
+            if len(line) <= 100:
+                return line
+            cut = line[:100].rsplit(" ", 1)[0].rstrip(",;:—-– ")
+            return cut + "…"
     return fallback

@@ -58,7 +58,11 @@ class AnnotationDetails(QWidget):
         self.stack.addWidget(empty)
 
         form_host = QWidget()
-        form = QFormLayout(form_host)
+        outer = QVBoxLayout(form_host)
+        outer.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.label_combo = QComboBox()
         self.label_combo.setObjectName("detailsLabel")

@@ -18,9 +18,9 @@ from sqlmodel import Session
 
 from annotator.domain.model import Label
 from annotator.domain.taxonomy import load_taxonomy
+from annotator.services.resources import DEFAULT_TAXONOMY
 from annotator.storage import crud
 from annotator.storage.engine import DatabaseError, database_url, open_engine
-from annotator.services.resources import DEFAULT_TAXONOMY
 
 __all__ = ["DatabaseError", "Project", "default_database_path", "resolve_database"]
 

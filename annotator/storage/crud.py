@@ -8,6 +8,7 @@ SQLAlchemy Core tuples: loading 50k annotations must stay in the tens of ms.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -154,7 +155,7 @@ EXPORT_COLUMNS = (
 
 def iter_export_rows(
     *, session: Session, article_id: int, batch: int = 10_000
-) -> Iterator[Sequence[object]]:
+) -> Iterator[tuple[Any, ...]]:
     """One article's annotations for export, ordered by start, streamed in batches."""
     result = session.execute(
         select(*EXPORT_COLUMNS).join(LabelRow, _L.key == _A.label)
@@ -162,4 +163,4 @@ def iter_export_rows(
         .order_by(_A.start, _A.end, _A.id)
         .execution_options(yield_per=batch)
     )
-    yield from result.tuples()
+    yield from result
