@@ -1,4 +1,4 @@
-"""Inter-annotator agreement: span matching, compare-mode diffs and chance-corrected label agreement.
+"""Inter-annotator agreement: span matching, compare-mode diffs, chance-corrected label agreement.
 
 Several analysts tag the same articles, and the project needs to know how far their
 tagging can be trusted before anyone draws conclusions from it. Two different questions
@@ -32,16 +32,17 @@ Conventions
 
 Not implemented: Krippendorff's unitized alpha (α_U)
 ----------------------------------------------------
-α_U (Krippendorff 1995, "On the reliability of unitizing continuous data"; 2004,
+α_U (Krippendorff 1995, "On the reliability of unitizing contiguous data"; 2004,
 "Measuring the reliability of qualitative text analysis data") would be the principled
 coefficient for boundary agreement on a continuum. It is deliberately **not** provided:
-the definition exists in several incompatible revisions (1995, 2004, and the 2016
-``|uα``/``cuα``/``(k)uα`` family), and no worked example from the papers was available to
-verify an implementation against digit for digit. A third-party port (DKPro Statistics)
-even notes an apparent error in the original paper's expected disagreement and tests its
-own result only to ±0.02. A subtly wrong reliability coefficient would be quoted in reports
-as if it were right, which is worse than having none; the span P/R/F1 and compare
-classification below cover boundary agreement descriptively until α_U can be verified.
+the definition exists in several revisions that give different numbers (1995, 2004, and
+the 2016 "further developments" family), and no worked example from the papers was
+available to verify an implementation against digit for digit. A third-party port (DKPro
+Statistics) even notes an apparent error in the original paper's expected disagreement and
+tests its own result only to ±0.02. A subtly wrong reliability coefficient would be quoted
+in reports as if it were right, which is worse than having none; the span P/R/F1 and
+compare classification below cover boundary agreement descriptively until α_U can be
+verified.
 """
 
 from __future__ import annotations
@@ -183,6 +184,11 @@ def _overlap_pairs(
     span is paired with the one it shares most text with") and linear-ish in practice.
     Ties on overlap length go to the pair whose boundaries differ least (so an exact pair
     always wins), then to the pair whose labels agree, then to the lower ranks.
+
+    The result is maximal (no overlapping pair is left with both spans unmatched) but not
+    maximum: in rare chains a greedy pick can strand a span, so "overlap, any label" can
+    pair fewer spans than "overlap + label" (see the test for an example). Identical
+    boundaries are never affected, so every exact pair is also an overlap pair.
     """
     a_idx = [i for i in range(len(a)) if a_free[i]]
     b_idx = [j for j in range(len(b)) if b_free[j]]
