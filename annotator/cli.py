@@ -16,7 +16,7 @@ from annotator import __version__
 from annotator.domain.errors import UserInputError
 from annotator.services.project import DatabaseError, Project, resolve_database
 
-COMMANDS = ("gui", "add", "list", "export")
+COMMANDS = ("gui", "add", "list", "export", "agreement")
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv"], default="csv")
     export.add_argument("--article", type=int, metavar="ID", help="only this article")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    agree = sub.add_parser("agreement", help="inter-annotator agreement (kappa, alpha, F1)")
+    agree.add_argument("--article", type=int, metavar="ID", help="only this article")
+    agree.add_argument("--annotators", metavar="A,B",
+                       help="comma-separated annotator names (default: all)")
+    agree.add_argument("--format", choices=["text", "csv", "json"], default="text")
     return parser
 
 
@@ -110,6 +115,8 @@ def _run_headless(project: Project, args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "export":
         return _export(project, args)
+    if args.command == "agreement":
+        return _agreement(project, args)
     raise AssertionError(args.command)
 
 
@@ -133,6 +140,29 @@ def _export(project: Project, args: argparse.Namespace) -> int:
     out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)
     with out:
         export_csv(project, out, article_id=args.article)
+    return EXIT_OK
+
+
+def _agreement(project: Project, args: argparse.Namespace) -> int:
+    import csv
+    import json
+
+    from annotator.services.agreement_report import agreement, format_text
+
+    names = [n.strip() for n in args.annotators.split(",")] if args.annotators else None
+    report = agreement(project, article_id=args.article, annotators=names)
+    if args.format == "text":
+        sys.stdout.write(format_text(report))
+    elif args.format == "json":
+        json.dump({"scope": report.scope, "annotators": report.annotators,
+                   "n_articles": report.n_articles, "rows": report.rows()},
+                  sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        rows = report.rows()
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
     return EXIT_OK
 
 

@@ -1,0 +1,175 @@
+"""Inter-annotator agreement for one article or the corpus, as plain records.
+
+Span agreement (precision/recall/F1 of B against A, exact and overlap, per label and
+overall) is computed per article and summed over articles for the corpus (counts are
+pooled, then ratios taken — micro-averaging). Label agreement (Cohen's κ, Fleiss' κ,
+Krippendorff's α nominal) uses exact-span units, with units keyed by article so spans
+in different articles never match.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from annotator.domain.agreement import (
+    PRF,
+    LabelAgreement,
+    label_agreement,
+    span_agreement,
+)
+from annotator.domain.errors import UserInputError
+from annotator.domain.model import Annotation
+from annotator.services.project import Project
+from annotator.storage import crud
+
+ARTICLE_STRIDE = 10 ** 12
+"""Offset added per article so exact-span units of different articles never coincide."""
+
+MODES = ("exact_label", "exact_any_label", "overlap_label", "overlap_any_label")
+
+
+@dataclass(frozen=True)
+class _Keyed:
+    """A span tagged with its article, so corpus-level units never mix articles."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
+class PairReport:
+    annotator_a: str
+    annotator_b: str
+    # mode -> label ("" = overall) -> counts
+    counts: dict[str, dict[str, PRF]] = field(default_factory=dict)
+
+
+@dataclass
+class AgreementReport:
+    scope: str  # "article 3" or "corpus"
+    annotators: list[str]
+    n_articles: int
+    pairs: list[PairReport]
+    labels: LabelAgreement
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Flat rows for CSV/JSON: one per pair × mode × label, plus coefficient rows."""
+        out: list[dict[str, Any]] = []
+        for pair in self.pairs:
+            for mode in MODES:
+                for label, prf in sorted(pair.counts.get(mode, {}).items()):
+                    out.append({
+                        "scope": self.scope, "measure": "span_prf", "mode": mode,
+                        "annotator_a": pair.annotator_a, "annotator_b": pair.annotator_b,
+                        "label": label or "(all)", "tp": prf.tp, "fp": prf.fp, "fn": prf.fn,
+                        "precision": prf.precision, "recall": prf.recall, "f1": prf.f1,
+                        "value": None,
+                    })
+        for measure, value in (("cohen_kappa", self.labels.cohen_kappa),
+                               ("fleiss_kappa", self.labels.fleiss_kappa),
+                               ("krippendorff_alpha_nominal", self.labels.alpha)):
+            out.append({
+                "scope": self.scope, "measure": measure, "mode": "exact_span_units",
+                "annotator_a": ",".join(self.annotators), "annotator_b": "",
+                "label": "(all)", "tp": None, "fp": None, "fn": None, "precision": None,
+                "recall": None, "f1": None, "value": value,
+            })
+        return out
+
+
+def _add(a: PRF | None, b: PRF) -> PRF:
+    if a is None:
+        return b
+    return PRF(tp=a.tp + b.tp, fp=a.fp + b.fp, fn=a.fn + b.fn,
+               tp_candidate=a.tp_candidate + b.tp_candidate)
+
+
+def agreement(
+    project: Project, *, article_id: int | None = None, annotators: list[str] | None = None
+) -> AgreementReport:
+    with project.reading() as session:
+        if article_id is not None:
+            if crud.get_article(session=session, article_id=article_id) is None:
+                raise UserInputError(f"article {article_id} does not exist")
+            article_ids = [article_id]
+        else:
+            article_ids = [a.id for a in crud.list_articles(session=session)]
+        by_article: dict[int, list[Annotation]] = {
+            aid: crud.list_annotations(session=session, article_id=aid) for aid in article_ids
+        }
+    present = sorted({a.annotator for anns in by_article.values() for a in anns})
+    if annotators:
+        missing = [name for name in annotators if name not in present]
+        if missing:
+            raise UserInputError(
+                f"no annotations by {', '.join(map(repr, missing))}"
+                f" (annotators present: {', '.join(present) or 'none'})")
+        chosen = annotators
+    else:
+        chosen = present
+    if len(chosen) < 2:
+        raise UserInputError(
+            "agreement needs at least two annotators "
+            f"(found: {', '.join(chosen) or 'none'})")
+    pairs = []
+    for a_name, b_name in combinations(chosen, 2):
+        pair = PairReport(a_name, b_name)
+        totals: dict[str, dict[str, PRF]] = defaultdict(dict)
+        for anns in by_article.values():
+            a_spans = [x for x in anns if x.annotator == a_name]
+            b_spans = [x for x in anns if x.annotator == b_name]
+            if not a_spans and not b_spans:
+                continue
+            result = span_agreement(a_spans, b_spans)
+            for mode in MODES:
+                scores = getattr(result, mode)
+                bucket = totals[mode]
+                bucket[""] = _add(bucket.get(""), scores.overall)
+                for label, prf in scores.per_label.items():
+                    bucket[label] = _add(bucket.get(label), prf)
+        pair.counts = dict(totals)
+        pairs.append(pair)
+    # Label agreement: prefix offsets with the article so units are per-article.
+    spans_by_rater: dict[str, list[_Keyed]] = {name: [] for name in chosen}
+    for n, (_aid, anns) in enumerate(sorted(by_article.items())):
+        base = n * ARTICLE_STRIDE
+        for ann in anns:
+            if ann.annotator in spans_by_rater:
+                spans_by_rater[ann.annotator].append(
+                    _Keyed(base + ann.start, base + ann.end, ann.label))
+    return AgreementReport(
+        scope=f"article {article_id}" if article_id is not None else "corpus",
+        annotators=list(chosen),
+        n_articles=len(article_ids),
+        pairs=pairs,
+        labels=label_agreement(spans_by_rater),
+    )
+
+
+def format_text(report: AgreementReport) -> str:
+    def f(x: float | None) -> str:
+        return "—" if x is None else f"{x:.3f}"
+
+    lines = [f"Agreement — {report.scope} ({report.n_articles} article(s)); "
+             f"annotators: {', '.join(report.annotators)}", ""]
+    lab = report.labels
+    lines.append(f"Label agreement on exact-span units ({lab.n_units} units, "
+                 f"{lab.n_complete_units} labelled by everyone):")
+    lines.append(f"  Cohen's kappa      {f(lab.cohen_kappa)}")
+    lines.append(f"  Fleiss' kappa      {f(lab.fleiss_kappa)}")
+    lines.append(f"  Krippendorff alpha {f(lab.alpha)}  (nominal)")
+    for pair in report.pairs:
+        lines.append("")
+        lines.append(f"Spans: {pair.annotator_b} against {pair.annotator_a}")
+        lines.append(f"  {'mode':<18} {'label':<28} {'tp':>5} {'fp':>5} {'fn':>5} "
+                     f"{'P':>6} {'R':>6} {'F1':>6}")
+        for mode in MODES:
+            for label, prf in sorted(pair.counts.get(mode, {}).items()):
+                lines.append(f"  {mode:<18} {label or '(all)':<28} {prf.tp:>5} {prf.fp:>5} "
+                             f"{prf.fn:>5} {f(prf.precision):>6} {f(prf.recall):>6} "
+                             f"{f(prf.f1):>6}")
+    return "\n".join(lines) + "\n"
