@@ -29,16 +29,39 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():  # type: ignore[no-untyped-def]
+    from .pg_server import Cluster
+
+    cluster = Cluster()
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "project.sqlite"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
+    """A fresh database on each backend: a SQLite file, and a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "project.sqlite")
+    cluster = request.getfixturevalue("pg_cluster")
+    if not cluster.url:
+        if os.environ.get("CI"):
+            pytest.fail(cluster.reason)
+        pytest.skip(cluster.reason)
+    return str(cluster.new_database())
+
+
 @pytest.fixture
-def project(db_path: Path):  # type: ignore[no-untyped-def]
+def project(db_url: str):  # type: ignore[no-untyped-def]
     from annotator.services.project import Project
 
-    proj = Project(db_path)
+    proj = Project(db_url)
     yield proj
     proj.close()
 

@@ -74,9 +74,9 @@ def test_needs_two_annotators(project: Project) -> None:
         agreement(project, annotators=["zed", "ana"])
 
 
-def test_cli_formats(two_analysts: tuple[Project, int], db_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_formats(two_analysts: tuple[Project, int]) -> None:
     project, aid = two_analysts
-    base = [sys.executable, "-m", "annotator", "--db", str(db_path), "agreement"]
+    base = [sys.executable, "-m", "annotator", "--db", project.url, "agreement"]
     r = subprocess.run(base + ["--format", "json", "--annotators", "ana,ben"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
