@@ -8,15 +8,17 @@ need a display.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from annotator import __version__
 from annotator.domain.errors import UserInputError
 from annotator.services.project import DatabaseError, Project, resolve_database
 
-COMMANDS = ("gui", "add", "list", "export", "agreement")
+BUILTIN_COMMANDS = ("gui", "add", "list", "export")
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -50,12 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv"], default="csv")
     export.add_argument("--article", type=int, metavar="ID", help="only this article")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
-    agree = sub.add_parser("agreement", help="inter-annotator agreement (kappa, alpha, F1)")
-    agree.add_argument("--article", type=int, metavar="ID", help="only this article")
-    agree.add_argument("--annotators", metavar="A,B",
-                       help="comma-separated annotator names (default: all)")
-    agree.add_argument("--format", choices=["text", "csv", "json"], default="text")
+    for module in _command_modules():
+        module.register(sub)
     return parser
+
+
+# Further subcommands live in their own modules under annotator/cli/, each with
+# NAME, register(subparsers) and run(project, args) -> exit status.
+COMMAND_MODULES = ("agreement",)
+
+
+def _command_modules() -> list[Any]:
+    return [importlib.import_module(f"annotator.cli.{name}") for name in COMMAND_MODULES]
 
 
 def _normalise_argv(argv: list[str]) -> list[str]:
@@ -69,7 +77,7 @@ def _normalise_argv(argv: list[str]) -> list[str]:
         if arg.startswith("-"):
             i += 1
             continue
-        if arg not in COMMANDS:
+        if arg not in BUILTIN_COMMANDS and arg not in COMMAND_MODULES:
             return argv[:i] + ["gui"] + argv[i:]
         return argv
     return argv + ["gui"] if not any(a in ("-h", "--help", "--version") for a in argv) else argv
@@ -115,8 +123,9 @@ def _run_headless(project: Project, args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "export":
         return _export(project, args)
-    if args.command == "agreement":
-        return _agreement(project, args)
+    for module in _command_modules():
+        if module.NAME == args.command:
+            return int(module.run(project, args))
     raise AssertionError(args.command)
 
 
@@ -140,29 +149,6 @@ def _export(project: Project, args: argparse.Namespace) -> int:
     out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)
     with out:
         export_csv(project, out, article_id=args.article)
-    return EXIT_OK
-
-
-def _agreement(project: Project, args: argparse.Namespace) -> int:
-    import csv
-    import json
-
-    from annotator.services.agreement_report import agreement, format_text
-
-    names = [n.strip() for n in args.annotators.split(",")] if args.annotators else None
-    report = agreement(project, article_id=args.article, annotators=names)
-    if args.format == "text":
-        sys.stdout.write(format_text(report))
-    elif args.format == "json":
-        json.dump({"scope": report.scope, "annotators": report.annotators,
-                   "n_articles": report.n_articles, "rows": report.rows()},
-                  sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
-    else:
-        rows = report.rows()
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
     return EXIT_OK
 
 
