@@ -53,16 +53,43 @@ def test_edit_inverse_pairs_restore_state(project: Project, seed_text: str) -> N
                                      annotator="a", label="media_report", start=i, end=i + 13)
     change, inverse = apply_edit(project, create)
     assert change.before is None and change.after.text == "Axios reports"
-    assert inverse == DeleteAnnotation(change.after.id)
+    assert inverse == DeleteAnnotation(change.after.id, expected_version=1)
     change2, inverse2 = apply_edit(project, UpdateAnnotation.of(change.after.id, start=i,
                                                                 end=i + 5))
     assert change2.after.text == "Axios" and change2.after.suffix.startswith(" reports")
     apply_edit(project, inverse2)
     assert articles.load_annotations(project, aid)[0].text == "Axios reports"
-    _, undo_delete = apply_edit(project, inverse)
+    # The creation's inverse was based on version 1; two edits later it is stale.
+    with pytest.raises(annotate.ConflictError):
+        apply_edit(project, inverse)
+    _, undo_delete = apply_edit(project, DeleteAnnotation(change.after.id))
     assert articles.load_annotations(project, aid) == []
     apply_edit(project, undo_delete)
     assert articles.load_annotations(project, aid)[0].id == change.after.id
+
+
+def test_concurrent_edit_detected_nothing_lost(project: Project, seed_text: str) -> None:
+    """Two analysts edit the same annotation from the same loaded version: the later
+    writer is told, with both versions, and the first write stays."""
+    aid = _seed(project)
+    i = seed_text.index("Axios reports")
+    created, _ = apply_edit(project, annotate.new_annotation(
+        project, article_id=aid, article_text=seed_text, annotator="ana",
+        label="media_report", start=i, end=i + 13))
+    loaded = created.after
+    apply_edit(project, UpdateAnnotation.of(loaded.id, expected_version=loaded.version,
+                                            note="ana's note"), actor="ana")
+    with pytest.raises(annotate.ConflictError) as info:
+        apply_edit(project, UpdateAnnotation.of(loaded.id, expected_version=loaded.version,
+                                                note="ben's note"), actor="ben")
+    assert info.value.theirs.note == "ana's note" and info.value.mine.note == "ben's note"
+    with pytest.raises(annotate.ConflictError):
+        apply_edit(project, DeleteAnnotation(loaded.id, expected_version=loaded.version))
+    (stored,) = articles.load_annotations(project, aid)
+    assert stored.note == "ana's note" and stored.version == 2
+    history = annotate.history(project, loaded.id)
+    assert [(e.actor, e.action) for e in history] == [("unknown", "created"),
+                                                       ("ana", "note_changed")]
 
 
 @pytest.mark.parametrize("start,end", [(-1, 3), (5, 5), (10, 4), (0, 10**7)])

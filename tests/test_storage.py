@@ -28,7 +28,7 @@ def test_reopening_is_idempotent_and_keeps_data(db_path: Path) -> None:
     n = len(p.labels())
     p.close()
     p = Project(db_path)
-    assert len(p.labels()) == n == 9
+    assert len(p.labels()) == n == 11
     p.close()
 
 

@@ -82,6 +82,14 @@ class Annotation(NamedTuple):
     note: str = ""
     created_at: str = ""
     updated_at: str = ""
+    facets: str = "{}"
+    """Canonical JSON of :class:`annotator.domain.facets.Facets` (see ``facets_json``)."""
+    version: int = 1
+    """Incremented on every stored change; edits name the version they were based on."""
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+    origin_id: str | None = None
+    """For the reviewed layer: the annotation this one was accepted from."""
 
     def with_changes(self, **changes: Any) -> Annotation:
         return self._replace(**changes)
@@ -95,7 +103,12 @@ class Annotation(NamedTuple):
         return (self.start, self.end, self.id)
 
 
-EDITABLE_FIELDS = frozenset({"label", "note", "source_start", "source_end", "start", "end"})
+EDITABLE_FIELDS = frozenset(
+    {"label", "note", "source_start", "source_end", "start", "end", "facets"}
+)
+
+REVIEWED_LAYER = "reviewed"
+"""Annotator name of the adjudicated layer (who reviewed is kept per annotation)."""
 
 
 def check_span(text_length: int, start: int, end: int, *, what: str = "span") -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from pathlib import Path
 
@@ -119,13 +120,11 @@ class MainWindow(QMainWindow):
         self._dock(self.article_list, "Articles", "articlesDock", Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self.details = AnnotationDetails(self)
-        self.details.labelChanged.connect(
-            lambda aid, key: self.push_edit(UpdateAnnotation.of(aid, label=key)))
+        self.details.labelChanged.connect(lambda aid, key: self.update_annotation(aid, label=key))
         self.details.noteChanged.connect(self._note_changed)
         self.details.setSourceRequested.connect(self.set_source_from_selection)
         self.details.clearSourceRequested.connect(
-            lambda aid: self.push_edit(UpdateAnnotation.of(aid, source_start=None,
-                                                           source_end=None)))
+            lambda aid: self.update_annotation(aid, source_start=None, source_end=None))
         self.details.deleteRequested.connect(self.delete_annotation)
         self._dock(self.details, "Annotation", "detailsDock", Qt.DockWidgetArea.RightDockWidgetArea)
 
@@ -415,14 +414,87 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(command)
         return not command.failed
 
+    def update_annotation(self, annotation_id: str, *, merge_key: str | None = None,
+                          **changes: object) -> bool:
+        """Push an update based on the version on screen (conflicts are detected)."""
+        if self.article is None or annotation_id not in self.article.by_id:
+            return False
+        current = self.article.by_id[annotation_id]
+        return self.push_edit(
+            UpdateAnnotation.of(annotation_id, expected_version=current.version, **changes),
+            merge_key=merge_key)
+
     def _apply(self, edit: Edit) -> tuple[AnnotationChange, Edit] | None:
+        # Undo/redo steps are based on what is on screen now: a version bumped by our
+        # own earlier steps is expected, one bumped by a colleague is a conflict.
+        if isinstance(edit, (UpdateAnnotation, annotate.DeleteAnnotation)) and \
+                self.article is not None and edit.annotation_id in self.article.by_id:
+            edit = dataclasses.replace(
+                edit, expected_version=self.article.by_id[edit.annotation_id].version)
         try:
-            change, inverse = annotate.apply_edit(self.project, edit)
+            change, inverse = annotate.apply_edit(self.project, edit, actor=self.analyst)
+        except annotate.ConflictError as exc:
+            self._show_conflict(exc)
+            return None
         except (UserInputError, LookupError) as exc:
             QMessageBox.warning(self, "Cannot apply change", str(exc))
             return None
         self._fold_change(change)
         return change, inverse
+
+    def _show_conflict(self, exc: annotate.ConflictError) -> None:
+        """Tell the later writer, show both versions, and reload the colleague's."""
+        def describe(ann: Annotation | None) -> str:
+            if ann is None:
+                return "<i>deleted</i>"
+            label = self.label_by_key.get(ann.label)
+            parts = [f"<b>{html.escape(label.name if label else ann.label)}</b> on "
+                     f"“{html.escape(ann.text[:80])}”"]
+            if ann.note:
+                parts.append(f"note: {html.escape(ann.note[:120])}")
+            parts.append(f"by {html.escape(ann.annotator)}, version {ann.version}, "
+                         f"updated {ann.updated_at[:19].replace('T', ' ')}")
+            return "<br>".join(parts)
+
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Changed by someone else")
+        box.setText(f"{html.escape(str(exc))}.<br><br><b>Stored now:</b><br>"
+                    f"{describe(exc.theirs)}<br><br><b>Your change (not saved):</b><br>"
+                    f"{describe(exc.mine)}")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setInformativeText("The article has been reloaded with the stored version; "
+                               "make your change again if it still applies.")
+        box.open()
+        self._conflict_box = box
+        self.reload_article()
+
+    def reload_article(self) -> None:
+        """Re-read the open article (colleagues' changes), keeping selection and scroll."""
+        if self.article is None:
+            return
+        selected = self.selected_id
+        scroll = self.view.verticalScrollBar().value()
+        self.article = OpenArticle.load(self.project, self.article.id)
+        self.table_model.set_article(self.article)
+        self.view.article = self.article
+        self.view.highlighter.set_article(self.article)
+        self.view.highlighter.invalidate()
+        self.view.verticalScrollBar().setValue(scroll)
+        self.select_annotation(selected if selected in self.article.by_id else None,
+                               scroll_text=False)
+        self.refresh_article_counts()
+
+    def refresh_article_counts(self) -> None:
+        current = self.article.id if self.article else None
+        items = articles.list_articles(self.project)
+        if [a.id for a in items] == [a.id for a in self.article_model.items]:
+            self.article_model.items = items
+            if items:
+                self.article_model.dataChanged.emit(self.article_model.index(0, 0),
+                                                    self.article_model.index(len(items) - 1, 2))
+        else:
+            self.refresh_articles(select=current)
 
     def _fold_change(self, change: AnnotationChange) -> None:
         """Update every view from the change alone — no re-query."""
@@ -457,7 +529,7 @@ class MainWindow(QMainWindow):
             if self.selected_id is not None and self.selected_id in self.article.by_id:
                 # No text selected: the label key relabels the selected annotation.
                 if self.article.by_id[self.selected_id].label != label_key:
-                    self.push_edit(UpdateAnnotation.of(self.selected_id, label=label_key))
+                    self.update_annotation(self.selected_id, label=label_key)
                 return
             self.statusBar().showMessage("Select the words of a claim first, then press 1–9.",
                                          5000)
@@ -487,7 +559,8 @@ class MainWindow(QMainWindow):
         target = annotation_id or self.selected_id
         if target is None or self.article is None or target not in self.article.by_id:
             return
-        self.push_edit(annotate.DeleteAnnotation(target))
+        self.push_edit(annotate.DeleteAnnotation(
+            target, expected_version=self.article.by_id[target].version))
 
     def set_source_from_selection(self, annotation_id: str | None = None) -> None:
         target = annotation_id or self.selected_id
@@ -506,13 +579,12 @@ class MainWindow(QMainWindow):
                 "Select the phrase naming the source (e.g. “three sources with direct "
                 "knowledge of the talks”), then press S.", 6000)
             return
-        if self.push_edit(UpdateAnnotation.of(target, source_start=start, source_end=end)):
+        if self.update_annotation(target, source_start=start, source_end=end):
             self.view.clear_selection()
 
     def _note_changed(self, annotation_id: str, note: str) -> None:
         if self.article is not None and annotation_id in self.article.by_id:
-            self.push_edit(UpdateAnnotation.of(annotation_id, note=note),
-                           merge_key=f"note:{annotation_id}")
+            self.update_annotation(annotation_id, note=note, merge_key=f"note:{annotation_id}")
 
     # -------------------------------------------------------------- selection
     def select_annotation(self, annotation_id: str | None, *, scroll_text: bool = True) -> None:

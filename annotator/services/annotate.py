@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from annotator.domain.errors import UserInputError
+from annotator.domain.facets_codec import canonical_facets_json
 from annotator.domain.model import (
     EDITABLE_FIELDS,
     Annotation,
@@ -26,24 +27,43 @@ from annotator.storage import crud
 @dataclass(frozen=True)
 class CreateAnnotation:
     annotation: Annotation
+    restore: bool = False
+    """Undoing a delete: the same annotation (same id and version) comes back."""
 
 
 @dataclass(frozen=True)
 class DeleteAnnotation:
     annotation_id: str
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
 class UpdateAnnotation:
     annotation_id: str
     changes: tuple[tuple[str, object], ...]
+    expected_version: int | None = None
+    """The version the edit was based on; a different stored version is a conflict."""
 
     @classmethod
-    def of(cls, annotation_id: str, **changes: object) -> UpdateAnnotation:
+    def of(cls, annotation_id: str, *, expected_version: int | None = None,
+           **changes: object) -> UpdateAnnotation:
         unknown = set(changes) - EDITABLE_FIELDS
         if unknown:
             raise ValueError(f"cannot edit {sorted(unknown)}")
-        return cls(annotation_id, tuple(sorted(changes.items())))
+        return cls(annotation_id, tuple(sorted(changes.items())), expected_version)
+
+
+class ConflictError(UserInputError):
+    """Someone else changed or deleted the annotation since this edit was prepared.
+
+    Carries both versions so the user can see what they would have overwritten.
+    """
+
+    def __init__(self, message: str, *, theirs: Annotation | None,
+                 mine: Annotation | None) -> None:
+        super().__init__(message)
+        self.theirs = theirs
+        self.mine = mine
 
 
 Edit = CreateAnnotation | DeleteAnnotation | UpdateAnnotation
@@ -125,8 +145,34 @@ def _check_label(project: Project, key: str, *, new: bool) -> None:
         raise UserInputError(f"label {label.name!r} is retired")
 
 
-def apply_edit(project: Project, edit: Edit) -> tuple[AnnotationChange, Edit]:
-    """Commit ``edit``; return what changed and the inverse edit."""
+def _action_for(changes: dict[str, object]) -> str:
+    if {"start", "end"} & changes.keys():
+        return "moved"
+    if "label" in changes:
+        return "relabelled"
+    if "facets" in changes:
+        return "facets_changed"
+    if {"source_start", "source_end"} & changes.keys():
+        return "source_changed"
+    if "note" in changes:
+        return "note_changed"
+    return "edited"
+
+
+def _stale(current: Annotation, expected: int | None) -> bool:
+    return expected is not None and current.version != expected
+
+
+def apply_edit(
+    project: Project, edit: Edit, *, actor: str = ""
+) -> tuple[AnnotationChange, Edit]:
+    """Commit ``edit``; return what changed and the inverse edit.
+
+    Every stored change bumps the annotation's version and appends an audit event in
+    the same transaction. An update or delete whose ``expected_version`` no longer
+    matches raises :class:`ConflictError` and writes nothing.
+    """
+    who = actor or "unknown"
     with project.transaction() as session:
         if isinstance(edit, CreateAnnotation):
             ann = edit.annotation
@@ -135,25 +181,54 @@ def apply_edit(project: Project, edit: Edit) -> tuple[AnnotationChange, Edit]:
             if article is None:
                 raise UserInputError(f"article {ann.article_id} does not exist")
             _check_consistent(ann, article.text)
+            if crud.get_annotation(session=session, annotation_id=ann.id) is not None:
+                raise ConflictError("that annotation already exists (restored by someone "
+                                    "else?)", theirs=None, mine=ann)
             crud.insert_annotation(session=session, annotation=ann)
-            return AnnotationChange(ann.article_id, None, ann), DeleteAnnotation(ann.id)
+            crud.add_event(session=session, annotation=ann, actor=who,
+                           action="restored" if edit.restore else "created",
+                           detail={"label": ann.label, "start": ann.start, "end": ann.end})
+            return (AnnotationChange(ann.article_id, None, ann),
+                    DeleteAnnotation(ann.id, expected_version=ann.version))
+
+        current = crud.get_annotation(session=session, annotation_id=edit.annotation_id)
+        if current is None:
+            raise ConflictError("that annotation no longer exists (deleted, perhaps by a "
+                                "colleague)", theirs=None, mine=None)
 
         if isinstance(edit, DeleteAnnotation):
-            before = crud.get_annotation(session=session, annotation_id=edit.annotation_id)
-            if before is None:
-                raise UserInputError("that annotation no longer exists")
-            crud.delete_annotation(session=session, annotation_id=edit.annotation_id)
-            return AnnotationChange(before.article_id, before, None), CreateAnnotation(before)
+            if _stale(current, edit.expected_version):
+                raise ConflictError(
+                    f"{current.annotator}'s annotation was changed by someone else "
+                    f"(now version {current.version}); not deleted", theirs=current,
+                    mine=None)
+            if not crud.delete_annotation(session=session, annotation_id=current.id,
+                                          version=current.version):
+                raise ConflictError("the annotation changed while deleting it",
+                                    theirs=None, mine=None)
+            crud.add_event(session=session, annotation=current, actor=who, action="deleted",
+                           detail={"label": current.label, "start": current.start,
+                                   "end": current.end, "text": current.text})
+            return (AnnotationChange(current.article_id, current, None),
+                    CreateAnnotation(current, restore=True))
 
-        before = crud.get_annotation(session=session, annotation_id=edit.annotation_id)
-        if before is None:
-            raise UserInputError("that annotation no longer exists")
         changes = dict(edit.changes)
         if "label" in changes:
             _check_label(project, str(changes["label"]), new=False)
-        after = before.with_changes(**changes, updated_at=utc_now_iso())
+        if "facets" in changes:
+            try:
+                changes["facets"] = canonical_facets_json(str(changes["facets"]))
+            except ValueError as exc:
+                raise UserInputError(f"invalid facets: {exc}") from None
+        after = current.with_changes(**changes, updated_at=utc_now_iso(),
+                                     version=current.version + 1)
+        if _stale(current, edit.expected_version):
+            raise ConflictError(
+                "someone else changed this annotation since you loaded it "
+                f"(stored version {current.version}, yours {edit.expected_version})",
+                theirs=current, mine=after)
         if {"start", "end", "source_start", "source_end"} & changes.keys():
-            article = crud.get_article(session=session, article_id=before.article_id)
+            article = crud.get_article(session=session, article_id=current.article_id)
             assert article is not None
             if {"start", "end"} & changes.keys():
                 try:
@@ -161,11 +236,19 @@ def apply_edit(project: Project, edit: Edit) -> tuple[AnnotationChange, Edit]:
                 except ValueError as exc:
                     raise UserInputError(str(exc)) from None
             _check_consistent(after, article.text)
-        crud.update_annotation(session=session, annotation=after)
-        inverse = UpdateAnnotation(
-            before.id, tuple((key, getattr(before, key)) for key, _ in edit.changes)
+        if not crud.update_annotation(session=session, annotation=after,
+                                      expected_version=current.version):
+            raise ConflictError("someone else changed this annotation at the same moment",
+                                theirs=None, mine=after)
+        crud.add_event(
+            session=session, annotation=after, actor=who, action=_action_for(changes),
+            detail={key: [getattr(current, key), getattr(after, key)] for key in changes},
         )
-        return AnnotationChange(before.article_id, before, after), inverse
+        inverse = UpdateAnnotation(
+            current.id, tuple((key, getattr(current, key)) for key, _ in edit.changes),
+            expected_version=after.version,
+        )
+        return AnnotationChange(current.article_id, current, after), inverse
 
 
 def _check_consistent(ann: Annotation, article_text: str) -> None:
@@ -182,3 +265,21 @@ def _check_consistent(ann: Annotation, article_text: str) -> None:
             f"annotation text {ann.text[:40]!r} does not match the article at "
             f"{ann.start}–{ann.end}"
         )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: str
+    actor: str
+    action: str
+    detail: dict[str, object]
+
+
+def history(project: Project, annotation_id: str) -> list[HistoryEntry]:
+    """The audit trail of one annotation, oldest first (kept after deletion)."""
+    import json
+
+    with project.reading() as session:
+        rows = crud.list_events(session=session, annotation_id=annotation_id)
+    return [HistoryEntry(at, actor, action, json.loads(detail)) for at, actor, action, detail
+            in rows]

@@ -7,14 +7,15 @@ SQLAlchemy Core tuples: loading 50k annotations must stay in the tens of ms.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
-from annotator.domain.model import Annotation, Article, ArticleSummary, Label
-from annotator.storage.tables import AnnotationRow, ArticleRow, LabelRow
+from annotator.domain.model import Annotation, Article, ArticleSummary, Label, utc_now_iso
+from annotator.storage.tables import AnnotationEventRow, AnnotationRow, ArticleRow, LabelRow
 
 _A = AnnotationRow.__table__.c  # type: ignore[attr-defined]
 _ART = ArticleRow.__table__.c  # type: ignore[attr-defined]
@@ -23,6 +24,7 @@ _L = LabelRow.__table__.c  # type: ignore[attr-defined]
 ANNOTATION_COLUMNS = (
     _A.id, _A.article_id, _A.annotator, _A.label, _A.start, _A.end, _A.text, _A.prefix,
     _A.suffix, _A.source_start, _A.source_end, _A.note, _A.created_at, _A.updated_at,
+    _A.facets, _A.version, _A.reviewed_by, _A.reviewed_at, _A.origin_id,
 )
 
 
@@ -119,21 +121,47 @@ def insert_annotations(*, session: Session, annotations: Iterable[Annotation]) -
     return len(batch)
 
 
-def update_annotation(*, session: Session, annotation: Annotation) -> None:
-    row = session.get(AnnotationRow, annotation.id)
-    if row is None:
-        raise LookupError(f"annotation {annotation.id} no longer exists")
-    for key, value in annotation._asdict().items():
-        setattr(row, key, value)
-    session.flush()
+def update_annotation(*, session: Session, annotation: Annotation,
+                      expected_version: int) -> bool:
+    """Write ``annotation`` if the stored version is still ``expected_version``.
+
+    A conditional UPDATE, so two writers racing on a server database cannot both win:
+    the loser sees ``False`` (no row matched) and nothing is overwritten.
+    """
+    values = annotation._asdict()
+    del values["id"]
+    result = session.execute(
+        update(AnnotationRow.__table__)  # type: ignore[attr-defined]
+        .where(_A.id == annotation.id, _A.version == expected_version)
+        .values(**values)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def delete_annotation(*, session: Session, annotation_id: str) -> None:
-    row = session.get(AnnotationRow, annotation_id)
-    if row is None:
-        raise LookupError(f"annotation {annotation_id} no longer exists")
-    session.delete(row)
-    session.flush()
+def delete_annotation(*, session: Session, annotation_id: str, version: int | None = None) -> bool:
+    stmt = delete(AnnotationRow.__table__).where(_A.id == annotation_id)  # type: ignore[attr-defined]
+    if version is not None:
+        stmt = stmt.where(_A.version == version)
+    return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
+def add_event(*, session: Session, annotation: Annotation, actor: str, action: str,
+              detail: dict[str, Any], at: str | None = None) -> None:
+    session.add(AnnotationEventRow(
+        annotation_id=annotation.id, article_id=annotation.article_id,
+        at=at or utc_now_iso(), actor=actor, action=action,
+        detail=json.dumps(detail, ensure_ascii=False, default=str),
+    ))
+
+
+def list_events(*, session: Session, annotation_id: str) -> list[tuple[str, str, str, str]]:
+    """``(at, actor, action, detail_json)`` for one annotation, oldest first."""
+    _E = AnnotationEventRow.__table__.c  # type: ignore[attr-defined]  # noqa: N806
+    rows = session.execute(
+        select(_E.at, _E.actor, _E.action, _E.detail)
+        .where(_E.annotation_id == annotation_id).order_by(_E.id)
+    ).all()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 def iter_article_texts(

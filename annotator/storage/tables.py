@@ -36,7 +36,10 @@ class LabelRow(SQLModel, table=True):
 
 class AnnotationRow(SQLModel, table=True):
     __tablename__ = "annotation"
-    __table_args__ = (Index("ix_annotation_article_start", "article_id", "start"),)
+    __table_args__ = (
+        Index("ix_annotation_article_start", "article_id", "start"),
+        Index("ix_annotation_annotator", "annotator"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
@@ -52,3 +55,41 @@ class AnnotationRow(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: str
     updated_at: str
+    facets: str = Field(default="{}", sa_column=Column(Text, nullable=False,
+                                                       server_default="{}"))
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False,
+                                                     server_default="1"))
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+    origin_id: str | None = Field(default=None, max_length=36)
+
+
+class AnnotationEventRow(SQLModel, table=True):
+    """Audit trail: one row per change of an annotation (kept after deletion)."""
+
+    __tablename__ = "annotation_event"
+    __table_args__ = (Index("ix_annotation_event_annotation", "annotation_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    annotation_id: str = Field(max_length=36)
+    article_id: int
+    at: str
+    actor: str
+    action: str = Field(max_length=32)
+    detail: str = Field(default="{}", sa_column=Column(Text, nullable=False,
+                                                       server_default="{}"))
+
+
+class ReviewCommentRow(SQLModel, table=True):
+    """A comment (or a resolve/unresolve event) in an annotation's review thread."""
+
+    __tablename__ = "review_comment"
+    __table_args__ = (Index("ix_review_comment_annotation", "annotation_id", "created_at"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    annotation_id: str = Field(max_length=36)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    author: str
+    kind: str = Field(default="comment", max_length=16)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: str
