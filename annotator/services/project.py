@@ -73,6 +73,10 @@ class Project:
                 self._labels = crud.list_labels(session=session)
         return list(self._labels)
 
+    def invalidate_labels(self) -> None:
+        """Forget cached labels after the taxonomy was edited."""
+        self._labels = None
+
     def label(self, key: str) -> Label | None:
         return next((lab for lab in self.labels() if lab.key == key), None)
 
