@@ -67,3 +67,9 @@ def test_resolve_database_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert resolve_database("postgresql://u@h/db") == "postgresql://u@h/db"
     monkeypatch.delenv("ANNOTATOR_DB")
     assert resolve_database(None).endswith("annotator.sqlite")
+
+
+def test_fast_head_check_agrees_with_alembic() -> None:
+    from annotator.storage.engine import known_head_revision
+
+    assert known_head_revision() == head_revision()

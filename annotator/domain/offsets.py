@@ -13,8 +13,11 @@ The conversion is O(log k) per call where k is the number of astral characters.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def utf16_length(text: str) -> int:
@@ -38,7 +41,7 @@ class OffsetMap:
     def for_text(cls, text: str) -> OffsetMap:
         if text.isascii():
             return cls(len(text), (), ())
-        astral = tuple(i for i, ch in enumerate(text) if ord(ch) > 0xFFFF)
+        astral = tuple(m.start() for m in _ASTRAL.finditer(text))
         # UTF-16 start position of each astral character.
         astral16 = tuple(cp + n for n, cp in enumerate(astral))
         return cls(len(text), astral, astral16)

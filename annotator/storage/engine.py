@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+import re
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 10_000
@@ -70,28 +72,74 @@ def create_db_engine(db: str | Path) -> Engine:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str:
+    """Head revision per Alembic (imports Alembic: used when migrating and in tests)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
+_REVISION = re.compile(r'^revision\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
+_DOWN = re.compile(r'^down_revision\s*=\s*(?:["\']([^"\']+)["\']|None)', re.MULTILINE)
+
+
+def known_head_revision() -> str | None:
+    """Head revision read from the migration files without importing Alembic.
+
+    Opening an up-to-date database is the common case; importing Alembic costs ~0.1 s
+    of start-up, so it is only imported when a migration must actually run.
+    ``tests/test_storage.py`` checks this agrees with Alembic's own answer.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(source), _DOWN.search(source)
+        if rev:
+            revisions.add(rev.group(1))
+        if down and down.group(1):
+            parents.add(down.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        try:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except SQLAlchemyError:
+            conn.rollback()
+            from sqlalchemy import inspect
+
+            if "alembic_version" in inspect(conn).get_table_names():
+                raise
+            return None
+
+
 def upgrade_schema(engine: Engine) -> None:
     """Run pending Alembic migrations; refuse a database made by a newer version."""
-    cfg = alembic_config()
-    script = ScriptDirectory.from_config(cfg)
     try:
-        with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+        current = _current_revision(engine)
     except OperationalError as exc:
         raise DatabaseError(f"{engine.url!r}: cannot open database ({exc.orig})") from None
     except SQLAlchemyError as exc:
         raise DatabaseError(f"{engine.url!r}: cannot open database ({exc})") from None
+    if current is not None and current == known_head_revision():
+        return
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config()
+    script = ScriptDirectory.from_config(cfg)
     if current == script.get_current_head():
         return
     if current is not None:

@@ -1,0 +1,326 @@
+"""Label Studio JSON task export, both directions.
+
+A list of tasks::
+
+    [{"id": 1, "data": {"text": "..."}, "meta": {"annotator_export": {...}},
+      "annotations": [{"result": [{"id": "<our uuid>", "from_name": "label",
+                                   "to_name": "text", "type": "labels",
+                                   "value": {"start": 0, "end": 5, "text": "...",
+                                             "labels": ["named"]}}, ...]}]}]
+
+Label Studio measures ``start``/``end`` in the browser, so they are JavaScript
+string indices — UTF-16 code units (Label Studio issue #1347) — converted with
+:class:`~annotator.domain.offsets.OffsetMap` and stated in the task ``meta``.
+
+Mapping:
+
+* one Label Studio *annotation* per annotator, so each analyst's work stays
+  separate in Label Studio; our annotator name is kept in the task ``meta``
+  (Label Studio's own ``completed_by`` is a numeric user id of *its* database);
+* each of our annotations is a ``labels`` region whose result ``id`` is our UUID;
+  the note is the region's ``meta.text`` (Label Studio's per-region note);
+* the source mention is a region labelled :data:`SOURCE_LABEL` linked from the
+  claim by a ``relation`` result, so it is visible and editable in Label Studio.
+  :func:`labelstudio_config` writes a matching labelling configuration;
+* facets, timestamps and review fields live in the task ``meta`` only.
+
+On import the regions and relations are authoritative (they are what a person can
+edit in Label Studio); the ``meta`` block only supplies what Label Studio cannot
+hold. Regions without our metadata get stable ids derived from theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from annotator.domain.formats import (
+    EXPORT_KEY,
+    EXPORT_VERSION,
+    UNIT_UTF16,
+    Document,
+    FormatError,
+    IdRegistry,
+    NewlineMap,
+    annotation_extras,
+    article_id_of,
+    article_meta,
+    as_int,
+    build_annotation,
+    check_export,
+    check_quote,
+    decode_content,
+    dump_json,
+    get_str,
+    normalise_id,
+    parse_extras,
+    parse_json,
+    require_list,
+    require_object,
+    sorted_annotations,
+    utf16_span_to_code_points,
+)
+from annotator.domain.model import Annotation
+from annotator.domain.offsets import OffsetMap
+
+FORMAT_NAME = "labelstudio-json"
+SOURCE_LABEL = "Source mention"
+"""Label of the regions that mark a claim's source mention."""
+RELATION_LABEL = "source"
+FROM_NAME = "label"
+TO_NAME = "text"
+SOURCE_SUFFIX = ":source"
+"""Appended to the claim's id to name its source-mention region."""
+
+
+def labelstudio_config(labels: Iterable[str]) -> str:
+    """A labelling configuration (XML) that can display and edit an export."""
+    values = [*dict.fromkeys(labels), SOURCE_LABEL]
+    label_tags = "\n".join(f"    <Label value={quoteattr(v)}/>" for v in values)
+    return (
+        "<View>\n"
+        "  <Relations>\n"
+        f"    <Relation value={quoteattr(RELATION_LABEL)}/>\n"
+        "  </Relations>\n"
+        f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n'
+        f"{label_tags}\n"
+        "  </Labels>\n"
+        f'  <Text name="{TO_NAME}" value="$text"/>\n'
+        "</View>\n"
+    )
+
+
+def _region(rid: str, s16: int, e16: int, text: str, label: str) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "from_name": FROM_NAME,
+        "to_name": TO_NAME,
+        "type": "labels",
+        "origin": "manual",
+        "value": {"start": s16, "end": e16, "text": text, "labels": [label]},
+    }
+
+
+def export_labelstudio(documents: Iterable[Document], *, indent: int | None = 2) -> str:
+    """JSON list of Label Studio tasks, one per document; offsets in UTF-16 code units."""
+    tasks = []
+    for n, doc in enumerate(documents, start=1):
+        check_export(doc, where=f"document {n}")
+        omap = OffsetMap.for_text(doc.text)
+        by_annotator: dict[str, list[Annotation]] = {}
+        for ann in sorted_annotations(doc.annotations):
+            by_annotator.setdefault(ann.annotator, []).append(ann)
+        ls_annotations = []
+        extra: dict[str, dict[str, Any]] = {}
+        for k, (_name, anns) in enumerate(sorted(by_annotator.items()), start=1):
+            result: list[dict[str, Any]] = []
+            for ann in anns:
+                s16, e16 = omap.span_to_utf16(ann.start, ann.end)
+                region = _region(ann.id, s16, e16, ann.text, ann.label)
+                if ann.note:
+                    region["meta"] = {"text": [ann.note]}
+                result.append(region)
+                if ann.source_start is not None and ann.source_end is not None:
+                    src_id = ann.id + SOURCE_SUFFIX
+                    ss, se = ann.source_start, ann.source_end
+                    result.append(_region(src_id, *omap.span_to_utf16(ss, se),
+                                          doc.text[ss:se], SOURCE_LABEL))
+                    result.append({
+                        "from_id": ann.id, "to_id": src_id, "type": "relation",
+                        "direction": "right", "labels": [RELATION_LABEL],
+                    })
+                extra[ann.id] = annotation_extras(ann)
+            stamps = [a.created_at for a in anns if a.created_at]
+            updates = [a.updated_at for a in anns if a.updated_at]
+            ls_ann: dict[str, Any] = {
+                "id": k,
+                "result": result,
+                "was_cancelled": False,
+                "ground_truth": False,
+            }
+            if stamps:
+                ls_ann["created_at"] = min(stamps)
+            if updates:
+                ls_ann["updated_at"] = max(updates)
+            ls_annotations.append(ls_ann)
+        meta = article_meta(doc.meta)
+        tasks.append({
+            "id": meta.get("id", n),
+            "data": {"text": doc.text, **{k: v for k, v in meta.items() if k != "id"}},
+            "meta": {
+                EXPORT_KEY: {
+                    "format": FORMAT_NAME,
+                    "version": EXPORT_VERSION,
+                    "offset_unit": UNIT_UTF16,
+                    "article": meta,
+                    "annotations": extra,
+                }
+            },
+            "annotations": ls_annotations,
+            "predictions": [],
+        })
+    return dump_json(tasks, indent=indent) + "\n"
+
+
+def import_labelstudio(content: str | bytes, *, article_id: int | None = None) -> list[Document]:
+    """Parse a Label Studio JSON export; problems raise :class:`FormatError` naming the task."""
+    text = decode_content(content, what="Label Studio file")
+    data = parse_json(text, where="Label Studio file")
+    if isinstance(data, dict) and "data" in data:
+        data = [data]  # a single task
+    tasks = require_list(data, where="Label Studio file (expected a list of tasks)")
+    if not tasks:
+        raise FormatError("Label Studio file: no tasks")
+    task_ids = IdRegistry("task id")
+    ann_ids = IdRegistry("annotation id")
+    return [
+        _parse_task(task, n, task_ids, ann_ids, article_id)
+        for n, task in enumerate(tasks, start=1)
+    ]
+
+
+def _parse_task(
+    task_raw: Any,
+    n: int,
+    task_ids: IdRegistry,
+    ann_ids: IdRegistry,
+    article_id: int | None,
+) -> Document:
+    where = f"task #{n}"
+    task = require_object(task_raw, where=where)
+    if "id" in task:
+        where = f"task #{n} (id {task['id']!r:.40})"
+        task_ids.add(str(task["id"]), where=where)
+    data = require_object(task.get("data"), where=f"{where} 'data'")
+    if "text" not in data:
+        raise FormatError(
+            f"{where}: 'data' has no 'text' field (found: {', '.join(map(str, data)) or 'nothing'})"
+        )
+    raw_text = get_str(data, "text", where=f"{where} data")
+    newlines = NewlineMap(raw_text)
+    text = newlines.text
+    omap = OffsetMap.for_text(raw_text)
+
+    meta_obj = task.get("meta") or {}
+    block = require_object(require_object(meta_obj, where=f"{where} 'meta'").get(EXPORT_KEY, {}),
+                           where=f"{where} '{EXPORT_KEY}'")
+    meta = dict(require_object(block.get("article", {}), where=f"{where} article metadata"))
+    if "id" in task and "id" not in meta:
+        meta["labelstudio_id"] = task["id"]
+    art_id = article_id_of(meta, article_id)
+    extras = require_object(block.get("annotations", {}), where=f"{where} annotation metadata")
+
+    ls_annotations = task.get("annotations")
+    if ls_annotations is None:
+        ls_annotations = task.get("completions", [])  # Label Studio < 1.0
+    ls_annotations = require_list(ls_annotations, where=f"{where} 'annotations'")
+
+    annotations: list[Annotation] = []
+    warnings: list[str] = []
+    for k, ls_raw in enumerate(ls_annotations, start=1):
+        awhere = f"{where}, annotation #{k}"
+        ls_ann = require_object(ls_raw, where=awhere)
+        if ls_ann.get("was_cancelled"):
+            warnings.append(f"{awhere}: skipped (cancelled in Label Studio)")
+            continue
+        completed_by = ls_ann.get("completed_by")
+        if isinstance(completed_by, dict):
+            completed_by = completed_by.get("email") or completed_by.get("username")
+        fallback_annotator = (
+            f"labelstudio-user-{completed_by}" if isinstance(completed_by, int)
+            and not isinstance(completed_by, bool)
+            else completed_by if isinstance(completed_by, str) and completed_by
+            else "labelstudio"
+        )
+        result = require_list(ls_ann.get("result", []), where=f"{awhere} 'result'")
+        # Region ids are unique within one Label Studio annotation only: annotations
+        # started from the same prediction share them.
+        region_ids = IdRegistry("region id")
+        regions: dict[str, tuple[str, int, int, str, str]] = {}
+        notes: dict[str, str] = {}
+        links: dict[str, tuple[str, str]] = {}
+        linked_sources: set[str] = set()
+        for r, item_raw in enumerate(result, start=1):
+            rwhere = f"{awhere}, result #{r}"
+            item = require_object(item_raw, where=rwhere)
+            kind = item.get("type")
+            if kind == "relation":
+                from_id = get_str(item, "from_id", where=rwhere)
+                to_id = get_str(item, "to_id", where=rwhere)
+                if from_id in links:
+                    raise FormatError(f"{rwhere}: region {from_id!r} has two source relations")
+                links[from_id] = (to_id, rwhere)
+                continue
+            if kind != "labels":
+                warnings.append(f"{rwhere}: result of type {kind!r} ignored")
+                continue
+            rid = get_str(item, "id", where=rwhere)
+            region_ids.add(rid, where=rwhere)
+            value = require_object(item.get("value"), where=f"{rwhere} 'value'")
+            labels = require_list(value.get("labels"), where=f"{rwhere} 'labels'")
+            if len(labels) != 1 or not isinstance(labels[0], str) or not labels[0].strip():
+                raise FormatError(
+                    f"{rwhere}: a region needs exactly one label, found {labels!r:.60}"
+                )
+            s16 = as_int(value.get("start"), where=rwhere, name="'start'")
+            e16 = as_int(value.get("end"), where=rwhere, name="'end'")
+            cs, ce = utf16_span_to_code_points(omap, s16, e16, where=rwhere)
+            start, end = newlines(cs), newlines(ce)
+            if "text" in value:
+                # Label Studio trims whitespace when the Text tag has no pre-wrap style.
+                check_quote(text, start, end, get_str(value, "text", where=rwhere),
+                            where=rwhere, lenient_whitespace=True)
+            regions[rid] = (labels[0], start, end, rwhere, rid)
+            meta_text = item.get("meta", {}).get("text") if isinstance(item.get("meta"), dict) \
+                else None
+            if meta_text:
+                parts = meta_text if isinstance(meta_text, list) else [meta_text]
+                if not all(isinstance(p, str) for p in parts):
+                    raise FormatError(f"{rwhere}: region note ('meta.text') must be text")
+                notes[rid] = "\n".join(parts)
+
+        sources: dict[str, tuple[int, int]] = {}
+        for from_id, (to_id, rwhere) in links.items():
+            if from_id not in regions or to_id not in regions:
+                missing = from_id if from_id not in regions else to_id
+                raise FormatError(f"{rwhere}: relation refers to unknown region {missing!r}")
+            if regions[to_id][0] != SOURCE_LABEL or regions[from_id][0] == SOURCE_LABEL:
+                raise FormatError(
+                    f"{rwhere}: a relation must go from a claim to a {SOURCE_LABEL!r} region"
+                )
+            sources[from_id] = (regions[to_id][1], regions[to_id][2])
+            linked_sources.add(to_id)
+
+        for rid, (label, start, end, rwhere, _) in regions.items():
+            if label == SOURCE_LABEL:
+                if rid not in linked_sources:
+                    raise FormatError(
+                        f"{rwhere}: {SOURCE_LABEL!r} region is not linked to any claim "
+                        f"(add a relation from the claim to it)"
+                    )
+                continue
+            entry = extras.get(rid)
+            mwhere = f"{where} annotation metadata for {rid!r}"
+            entry = require_object(entry, where=mwhere) if entry is not None else {}
+            ann_id = normalise_id(rid)
+            if ann_id in ann_ids and not entry:
+                ann_id = normalise_id(f"labelstudio:{where}:{k}:{rid}")
+            ann_ids.add(ann_id, where=rwhere)
+            annotations.append(build_annotation(
+                text=text, annotation_id=ann_id, article_id=art_id,
+                label=label, start=start, end=end, source=sources.get(rid),
+                note=notes.get(rid, ""),
+                where=rwhere,
+                **parse_extras(entry, where=mwhere, annotator=fallback_annotator,
+                               created_at=_stamp(ls_ann, "created_at"),
+                               updated_at=_stamp(ls_ann, "updated_at")),
+            ))
+    if newlines.changed:
+        warnings.append(f"{where}: Windows newlines in the text were normalised")
+    return Document(text=text, annotations=annotations, meta=meta, warnings=warnings)
+
+
+def _stamp(obj: dict[str, Any], key: str) -> str:
+    value = obj.get(key)
+    return value if isinstance(value, str) else ""
