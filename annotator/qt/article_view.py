@@ -53,6 +53,8 @@ class ArticleView(QPlainTextEdit):
         self.selected_id: str | None = None
         self.selected_color = QColor("#202020")
         self._press_pos: QPoint | None = None
+        self._updating_blocks = False
+        self._visible = (-1, -1)
         self.verticalScrollBar().valueChanged.connect(self._update_active_blocks)
         self.updateRequest.connect(lambda *_: self._update_active_blocks())
         self.selectionChanged.connect(self._emit_selection)
@@ -63,11 +65,27 @@ class ArticleView(QPlainTextEdit):
         self.selected_id = None
         self.highlighter.set_article(article)
         self.setExtraSelections([])
-        self.setPlainText(article.text if article else "")
+        self.highlighter.suspended = True
+        try:
+            self.setPlainText(article.text if article else "")
+        finally:
+            self.highlighter.suspended = False
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self._visible = (-1, -1)
         self._update_active_blocks()
 
     def _update_active_blocks(self) -> None:
+        """Tell the highlighter which blocks are on screen (guarded: painting a block
+        relayouts it, which emits updateRequest, which would call us again)."""
+        if self._updating_blocks:
+            return
+        self._updating_blocks = True
+        try:
+            self._compute_active_blocks()
+        finally:
+            self._updating_blocks = False
+
+    def _compute_active_blocks(self) -> None:
         block = self.firstVisibleBlock()
         if not block.isValid():
             return
@@ -81,8 +99,8 @@ class ArticleView(QPlainTextEdit):
                 break
             last = block.blockNumber()
             block = block.next()
-        lo, hi = self.highlighter._active
-        if (first, last) != (lo, hi):
+        if (first, last) != self._visible:
+            self._visible = (first, last)
             self.highlighter.set_active_blocks(first, last)
 
     # --- offsets -----------------------------------------------------------

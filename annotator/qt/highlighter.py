@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 
 from annotator.services.open_article import OpenArticle
@@ -26,9 +27,13 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.colors: dict[str, QColor] = {}
         self.visible_filter: Callable[[str], bool] | None = None
         self._active = (0, 60)
+        self._margin_pending = False
         self._painted: set[int] = set()
         self._formats: dict[tuple[str, int, str | None, bool], QTextCharFormat] = {}
         self.calls = 0  # highlightBlock invocations, for tests and benchmarks
+        self.suspended = False
+        """True while the whole text is replaced: every block is laid out once by Qt
+        then, and none of them needs a Python-side look at the span index."""
 
     # --- configuration -------------------------------------------------
     def set_article(self, article: OpenArticle | None) -> None:
@@ -41,15 +46,45 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.invalidate()
 
     def set_active_blocks(self, first: int, last: int) -> None:
-        """Blocks ``first..last`` are on screen; paint any not yet painted."""
+        """Blocks ``first..last`` are on screen; paint any not yet painted.
+
+        On-screen blocks are painted now; the margin around them (so a short scroll
+        shows colours at once) is painted on the next turn of the event loop.
+        """
         lo, hi = max(0, first - MARGIN_BLOCKS), last + MARGIN_BLOCKS
         self._active = (lo, hi)
+        self._paint_range(first, last)
+        if not self._margin_pending:
+            self._margin_pending = True
+            QTimer.singleShot(0, self._paint_margin)
+
+    def _paint_margin(self) -> None:
+        self._margin_pending = False
+        self._paint_range(*self._active)
+
+    def _paint_range(self, lo: int, hi: int) -> None:
         doc = self.document()
-        block = doc.findBlockByNumber(lo)
+        if doc is None:
+            return
+        block = doc.findBlockByNumber(max(0, lo))
         while block.isValid() and block.blockNumber() <= hi:
             if block.blockNumber() not in self._painted:
                 self.rehighlightBlock(block)
             block = block.next()
+
+    def refresh_painted_in(self, start: int, end: int) -> None:
+        """New data arrived for code points ``[start, end)``: repaint blocks already shown."""
+        if self.article is None or not self._painted:
+            return
+        doc = self.document()
+        offsets = self.article.offsets
+        first = doc.findBlock(offsets.to_utf16(start)).blockNumber()
+        last = doc.findBlock(offsets.to_utf16(max(start, end - 1))).blockNumber()
+        if last < 0:
+            last = doc.blockCount()
+        for n in sorted(b for b in self._painted if first <= b <= last):
+            self._painted.discard(n)
+            self.rehighlightBlock(doc.findBlockByNumber(n))
 
     def invalidate(self) -> None:
         """Data changed everywhere (filter, colours): repaint what is visible."""
@@ -78,6 +113,8 @@ class SpanHighlighter(QSyntaxHighlighter):
     # --- painting ------------------------------------------------------
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         self.calls += 1
+        if self.suspended:
+            return
         block: QTextBlock = self.currentBlock()
         n = block.blockNumber()
         lo, hi = self._active

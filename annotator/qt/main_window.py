@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.label_by_key = {lab.key: lab for lab in self.labels}
         self.undo_stack = QUndoStack(self)
         self.selected_id: str | None = None
+        self._load_generation = 0
         self.setAcceptDrops(True)
         self.setWindowTitle("annotator")
         self.resize(1360, 820)
@@ -323,7 +324,8 @@ class MainWindow(QMainWindow):
 
     def open_article(self, article_id: int) -> None:
         self.details._commit_note()
-        self.article = OpenArticle.load(self.project, article_id)
+        self._load_generation += 1
+        self.article = OpenArticle.load_first_screen(self.project, article_id)
         self.selected_id = None
         self.table_model.set_article(self.article)
         self.view.show_article(self.article)
@@ -337,6 +339,32 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{art.title[:80]} — annotator")
         self.settings.setValue("session/article", article_id)
         self._update_status()
+        if not self.article.complete:
+            generation = self._load_generation
+            QTimer.singleShot(0, lambda: self._load_more(generation))
+
+    def _load_more(self, generation: int) -> None:
+        """Page in the rest of a large article's annotations between user events."""
+        article = self.article
+        if article is None or generation != self._load_generation or article.complete:
+            return
+        page = article.load_more(self.project)
+        if page:
+            if article.can_append(page):
+                first_row = article.count
+                self.table_model.begin_insert_rows(first_row, first_row + len(page) - 1)
+                article.append_sorted(page)
+                self.table_model.end_insert()
+            else:  # an annotation tagged meanwhile sits among them
+                for ann in page:
+                    row = article.insertion_row(ann)
+                    self.table_model.begin_insert(row)
+                    article.insert(ann)
+                    self.table_model.end_insert()
+            self.view.highlighter.refresh_painted_in(page[0].start, max(a.end for a in page))
+        self._update_status()
+        if not article.complete:
+            QTimer.singleShot(0, lambda: self._load_more(generation))
 
     def open_files(self) -> None:
         start = str(self.settings.value("paths/lastOpenDir", str(Path.home())))
@@ -694,12 +722,13 @@ class MainWindow(QMainWindow):
             return
         start, end = self.view.selection_cp()
         n = self.article.count
+        loading = "" if self.article.complete else " (loading…)"
         if start != end:
             self.status_selection.setText(
                 f"Selected characters {start}–{end} ({end - start}) · press 1–9 to tag · "
-                f"{n} annotation(s)")
+                f"{n} annotation(s){loading}")
         else:
-            self.status_selection.setText(f"{n} annotation(s) in this article")
+            self.status_selection.setText(f"{n} annotation(s) in this article{loading}")
 
     def show_shortcuts(self) -> None:
         rows = "".join(

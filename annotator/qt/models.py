@@ -45,6 +45,9 @@ class AnnotationTableModel(QAbstractTableModel):
     def end_remove(self) -> None:
         self.endRemoveRows()
 
+    def begin_insert_rows(self, first: int, last: int) -> None:
+        self.beginInsertRows(QModelIndex(), first, last)
+
     def begin_insert(self, row: int) -> None:
         self.beginInsertRows(QModelIndex(), row, row)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
 from annotator.domain.errors import UserInputError
 from annotator.domain.facets_codec import canonical_facets_json
 from annotator.domain.model import (
@@ -177,10 +179,7 @@ def apply_edit(
         if isinstance(edit, CreateAnnotation):
             ann = edit.annotation
             _check_label(project, ann.label, new=False)
-            article = crud.get_article(session=session, article_id=ann.article_id)
-            if article is None:
-                raise UserInputError(f"article {ann.article_id} does not exist")
-            _check_consistent(ann, article.text)
+            _check_against_db(session, ann)
             if crud.get_annotation(session=session, annotation_id=ann.id) is not None:
                 raise ConflictError("that annotation already exists (restored by someone "
                                     "else?)", theirs=None, mine=ann)
@@ -249,6 +248,28 @@ def apply_edit(
             expected_version=after.version,
         )
         return AnnotationChange(current.article_id, current, after), inverse
+
+
+def _check_against_db(session: Session, ann: Annotation) -> None:
+    """Validate a new annotation against the stored text without loading all of it."""
+    found = crud.article_span_text(session=session, article_id=ann.article_id,
+                                   start=ann.start, end=ann.end)
+    if found is None:
+        raise UserInputError(f"article {ann.article_id} does not exist")
+    length, span_text = found
+    try:
+        check_span(length, ann.start, ann.end)
+        if (ann.source_start is None) != (ann.source_end is None):
+            raise ValueError("source span needs both start and end")
+        if ann.source_start is not None and ann.source_end is not None:
+            check_span(length, ann.source_start, ann.source_end, what="source span")
+    except ValueError as exc:
+        raise UserInputError(str(exc)) from None
+    if span_text != ann.text:
+        raise UserInputError(
+            f"annotation text {ann.text[:40]!r} does not match the article at "
+            f"{ann.start}–{ann.end}"
+        )
 
 
 def _check_consistent(ann: Annotation, article_text: str) -> None:

@@ -16,6 +16,10 @@ from annotator.domain.span_index import IndexedSpan, SpanIndex
 from annotator.services import articles
 from annotator.services.annotate import AnnotationChange
 from annotator.services.project import Project
+from annotator.storage import crud
+
+FIRST_SCREEN_CHARS = 20_000
+PAGE_SIZE = 5_000
 
 
 def _indexed(ann: Annotation) -> IndexedSpan:
@@ -29,8 +33,14 @@ class RowChange:
 
 
 class OpenArticle:
-    def __init__(self, article: Article, annotations: list[Annotation]) -> None:
+    def __init__(self, article: Article, annotations: list[Annotation], *,
+                 complete: bool = True, cursor: tuple[int, int, str] | None = None,
+                 start_below: int | None = None) -> None:
         self.article = article
+        self.complete = complete
+        """False while the rest of the annotations are still being paged in."""
+        self._cursor = cursor
+        self._start_below = start_below
         self.text = article.text
         self.offsets = OffsetMap.for_text(article.text)
         self.rows: list[Annotation] = sorted(annotations, key=_key)
@@ -46,6 +56,62 @@ class OpenArticle:
     def load(cls, project: Project, article_id: int) -> OpenArticle:
         return cls(articles.get_article(project, article_id),
                    articles.load_annotations(project, article_id))
+
+    @classmethod
+    def load_first_screen(cls, project: Project, article_id: int,
+                          chars: int = FIRST_SCREEN_CHARS) -> OpenArticle:
+        """The text plus the annotations starting in its first ``chars`` characters.
+
+        Enough to paint the top of the article at once; :meth:`load_more` pages in
+        the rest in index order, so a 50k-annotation article opens without a pause.
+        """
+        article = articles.get_article(project, article_id)
+        with project.reading() as session:
+            first = crud.list_annotations_page(session=session, article_id=article_id,
+                                               start_below=chars)
+        if len(article.text) <= chars:
+            return cls(article, first)
+        cursor = _key(first[-1]) if first else (chars - 1, 2 ** 62, "")
+        return cls(article, first, complete=False, cursor=cursor)
+
+    def load_more(self, project: Project, limit: int | None = None) -> list[Annotation]:
+        """Fetch the next page; return the annotations that were not already here."""
+        limit = limit or PAGE_SIZE
+        if self.complete:
+            return []
+        with project.reading() as session:
+            page = crud.list_annotations_page(session=session, article_id=self.id,
+                                               after=self._cursor, limit=limit)
+        if len(page) < limit:
+            self.complete = True
+        if page:
+            self._cursor = _key(page[-1])
+        return [ann for ann in page if ann.id not in self.by_id]
+
+    def can_append(self, anns: list[Annotation]) -> bool:
+        """Whether ``anns`` (sorted) all sort after every current row."""
+        return not anns or not self._keys or _key(anns[0]) > self._keys[-1]
+
+    def append_sorted(self, anns: list[Annotation]) -> tuple[int, int] | None:
+        """Add a page that sorts after every current row; return ``(first_row, count)``.
+
+        Returns None (and adds nothing) if some row would land in the middle — e.g. an
+        annotation tagged while paging — so the caller inserts those one by one.
+        """
+        if not anns:
+            return (len(self.rows), 0)
+        if self._keys and _key(anns[0]) < self._keys[-1]:
+            return None
+        first = len(self.rows)
+        self.rows.extend(anns)
+        self._keys.extend(_key(a) for a in anns)
+        for ann in anns:
+            self.by_id[ann.id] = ann
+            self.index.add(_indexed(ann))
+            if ann.source_start is not None and ann.source_end is not None:
+                self.sources.add(IndexedSpan(ann.source_start, ann.source_end, ann.id,
+                                             ann.label, ann.annotator))
+        return (first, len(anns))
 
     @property
     def id(self) -> int:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlmodel import Session
 
 from annotator.domain.model import Annotation, Article, ArticleSummary, Label, utc_now_iso
@@ -101,6 +101,45 @@ def list_annotations(*, session: Session, article_id: int) -> list[Annotation]:
         .order_by(_A.start, _A.end, _A.id)
     ).all()
     return [Annotation._make(row) for row in rows]
+
+
+def list_annotations_page(
+    *,
+    session: Session,
+    article_id: int,
+    after: tuple[int, int, str] | None = None,
+    start_below: int | None = None,
+    limit: int | None = None,
+) -> list[Annotation]:
+    """A slice of an article's annotations in (start, end, id) order.
+
+    ``after`` is a keyset cursor (the last key already read), so paging stays on the
+    ``(article_id, start)`` index however deep it goes; ``start_below`` restricts to
+    annotations starting before a code point (the first screenful).
+    """
+    stmt = select(*ANNOTATION_COLUMNS).where(_A.article_id == article_id)
+    if after is not None:
+        stmt = stmt.where(tuple_(_A.start, _A.end, _A.id) > tuple_(*after))
+    if start_below is not None:
+        stmt = stmt.where(_A.start < start_below)
+    stmt = stmt.order_by(_A.start, _A.end, _A.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [Annotation._make(row) for row in session.execute(stmt)]
+
+
+def article_span_text(*, session: Session, article_id: int, start: int,
+                      end: int) -> tuple[int, str] | None:
+    """``(length of the article text, text[start:end])`` computed by the database.
+
+    SQLite's and PostgreSQL's ``substr``/``length`` count characters (code points),
+    like our offsets, so a new tag is checked without loading a 1 MB article.
+    """
+    row = session.execute(
+        select(func.length(_ART.text), func.substr(_ART.text, start + 1, max(0, end - start)))
+        .where(_ART.id == article_id)
+    ).first()
+    return (int(row[0]), str(row[1] or "")) if row else None
 
 
 def get_annotation(*, session: Session, annotation_id: str) -> Annotation | None:
