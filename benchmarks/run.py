@@ -49,6 +49,7 @@ TARGETS = {
     "export_100k": 1.5,
     "startup": 1.3,
     "open_0": None,  # diagnostic only: the window's fixed cost with no annotations
+    "window_open_50k": None,  # diagnostic only: building a whole main window
 }
 
 
@@ -200,9 +201,12 @@ def build_db(path: Path, article_file: Path, text: str, n_annotations: int,
                                 n=n_annotations, labels=labels)
     with project.transaction() as session:
         crud.insert_annotations(session=session, annotations=anns)
+    small = path.with_suffix(".small.txt")
+    small.write_text("A short article to switch away from.\n", encoding="utf-8")
+    (small_id,) = articles.import_files(project, [small]).article_ids
     project.close()
     log(f"built {path.name}: {n_annotations} annotations in {time.perf_counter() - t0:.1f}s")
-    return {"article_id": article_id, "labels": labels}
+    return {"article_id": article_id, "small_id": small_id, "labels": labels}
 
 
 # -------------------------------------------------------------------- helpers
@@ -343,7 +347,82 @@ def open_bare_once(qt: Qt, text: str, size: tuple[int, int]) -> float:
     return elapsed
 
 
-def measure_open(qt: Qt, name: str, db: Path, text: str, repeats: int) -> dict[str, Any]:
+def measure_open(qt: Qt, name: str, db: Path, text: str, repeats: int,
+                 meta: dict[str, Any]) -> dict[str, Any]:
+    """Open the big article in a running window (as clicking it in the article list
+    does) vs ``setPlainText`` of the same text in a running bare QPlainTextEdit.
+
+    Both are timed to the first paint of the text. The app paints the first screen
+    with its highlights, then pages in the remaining annotations between events; the
+    time until all are loaded (``app_complete_s``) is reported too, not part of the ratio.
+    """
+    window = qt.app_module.create_window(db)
+    watcher = qt.PaintWatcher()
+    window.view.viewport().installEventFilter(watcher)
+    window.show()
+    qt.wait_painted(watcher, 0)
+    size = (window.view.width(), window.view.height())
+    bare = qt.QPlainTextEdit()
+    bare.setReadOnly(True)
+    bare.setFont(qt.font())
+    bare.document().setDocumentMargin(DOC_MARGIN)
+    bare.resize(*size)
+    bare_watcher = qt.PaintWatcher()
+    bare.viewport().installEventFilter(bare_watcher)
+    bare.show()
+    qt.wait_painted(bare_watcher, 0)
+
+    def app_once() -> tuple[float, float]:
+        window.open_article(meta["small_id"])
+        qt.wait_painted(watcher, watcher.paints, timeout=2.0)
+        gc.collect()
+        before = watcher.paints
+        t0 = time.perf_counter()
+        window.open_article(meta["article_id"])
+        qt.wait_painted(watcher, before)
+        painted = time.perf_counter() - t0
+        while not window.article.complete:
+            qt.QApplication.processEvents()
+        return painted, time.perf_counter() - t0
+
+    def bare_once() -> float:
+        bare.setPlainText("A short article to switch away from.")
+        qt.wait_painted(bare_watcher, bare_watcher.paints, timeout=2.0)
+        gc.collect()
+        before = bare_watcher.paints
+        t0 = time.perf_counter()
+        bare.setPlainText(text)
+        qt.wait_painted(bare_watcher, before)
+        return time.perf_counter() - t0
+
+    app_once()
+    bare_once()
+    app_runs: list[float] = []
+    complete_runs: list[float] = []
+    base_runs: list[float] = []
+    for i in range(repeats):
+        order = ("app", "bare") if i % 2 == 0 else ("bare", "app")
+        for kind in order:
+            if kind == "app":
+                painted, complete = app_once()
+                app_runs.append(painted)
+                complete_runs.append(complete)
+            else:
+                base_runs.append(bare_once())
+        log(f"{name} [{i + 1}/{repeats}] app {app_runs[-1] * 1000:.0f} ms "
+            f"(all loaded {complete_runs[-1] * 1000:.0f} ms), bare {base_runs[-1] * 1000:.0f} ms")
+    n = window.article.count
+    project = window.project
+    qt.dispose(window)
+    qt.dispose(bare)
+    project.close()
+    return summarise(name, app_runs, base_runs, n_annotations=n, view_size=list(size),
+                     app_complete_s=round(statistics.median(complete_runs), 5))
+
+
+def measure_window_open(qt: Qt, name: str, db: Path, text: str,
+                        repeats: int) -> dict[str, Any]:
+    """Diagnostic: build a whole main window on the article vs a bare view (untargeted)."""
     log(f"{name}: warm-up")
     _, info = open_app_once(qt, db)  # warm caches, write window geometry to settings
     _, info = open_app_once(qt, db)
@@ -390,6 +469,8 @@ def measure_tag(qt: Qt, db_full: Path, db_empty: Path, text: str, labels: list[s
         w.view.viewport().installEventFilter(watcher)
         w.show()
         qt.wait_painted(watcher, 0)
+        while not w.article.complete:  # steady state: all annotations loaded
+            qt.QApplication.processEvents()
         windows[key], watchers[key] = w, watcher
     n_before = windows["full"].article.count
 
@@ -650,17 +731,20 @@ def main(argv: list[str] | None = None) -> int:
             db_large = tmp / "a50k.sqlite"
             db_empty = tmp / "a0.sqlite"
             meta = build_db(db_large, article_file, text, cfg["n_large"], SEED + 2)
+            meta_small = meta
             if "open" in only:
-                build_db(db_small, article_file, text, cfg["n_small"], SEED + 1)
-            build_db(db_empty, article_file, text, 0, SEED + 3)
+                meta_small = build_db(db_small, article_file, text, cfg["n_small"], SEED + 1)
+            meta_empty = build_db(db_empty, article_file, text, 0, SEED + 3)
             if "open" in only:
                 assert qt is not None
                 results["open_10k"] = measure_open(qt, "open_10k", db_small, text,
-                                                   cfg["open_repeats"])
+                                                   cfg["open_repeats"], meta_small)
                 results["open_50k"] = measure_open(qt, "open_50k", db_large, text,
-                                                   cfg["open_repeats"])
+                                                   cfg["open_repeats"], meta)
                 diagnostics["open_0"] = measure_open(qt, "open_0", db_empty, text,
-                                                     cfg["open_repeats"])
+                                                     cfg["open_repeats"], meta_empty)
+                diagnostics["window_open_50k"] = measure_window_open(
+                    qt, "window_open_50k", db_large, text, cfg["open_repeats"])
             if "tag" in only:
                 assert qt is not None
                 log("tag: 50k-annotation window vs 0-annotation window")

@@ -27,7 +27,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.colors: dict[str, QColor] = {}
         self.visible_filter: Callable[[str], bool] | None = None
         self._active = (0, 60)
-        self._margin_pending = False
+        self._margin_timer = QTimer(self)
+        self._margin_timer.setSingleShot(True)
+        self._margin_timer.setInterval(0)
+        self._margin_timer.timeout.connect(self._paint_margin)
         self._painted: set[int] = set()
         self._formats: dict[tuple[str, int, str | None, bool], QTextCharFormat] = {}
         self.calls = 0  # highlightBlock invocations, for tests and benchmarks
@@ -54,12 +57,9 @@ class SpanHighlighter(QSyntaxHighlighter):
         lo, hi = max(0, first - MARGIN_BLOCKS), last + MARGIN_BLOCKS
         self._active = (lo, hi)
         self._paint_range(first, last)
-        if not self._margin_pending:
-            self._margin_pending = True
-            QTimer.singleShot(0, self._paint_margin)
+        self._margin_timer.start()
 
     def _paint_margin(self) -> None:
-        self._margin_pending = False
         self._paint_range(*self._active)
 
     def _paint_range(self, lo: int, hi: int) -> None:

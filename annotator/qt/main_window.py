@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QPoint,
@@ -52,6 +53,11 @@ from annotator.services.export_csv import export_csv
 from annotator.services.open_article import OpenArticle
 from annotator.services.project import Project
 
+LOAD_FIRST_DELAY_MS = 15
+"""Paging in a large article's annotations starts this long after the first screen
+has been painted, so opening never waits for annotations that are off screen."""
+LOAD_UNPAINTED_DELAY_MS = 250
+
 ARTICLE_FILTER = "Articles (*.txt *.md *.markdown *.text);;All files (*)"
 
 
@@ -67,6 +73,10 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.selected_id: str | None = None
         self._load_generation = 0
+        self._loader = QTimer(self)
+        self._loader.setSingleShot(True)
+        self._loader.timeout.connect(self._load_more)
+        self._await_first_paint = False
         self.setAcceptDrops(True)
         self.setWindowTitle("annotator")
         self.resize(1360, 820)
@@ -82,6 +92,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ build
     def _build_widgets(self) -> None:
         self.view = ArticleView(self)
+        self.view.viewport().installEventFilter(self)
         self.view.tooltip_provider = self._tooltip_for
         self.view.annotationClicked.connect(self.select_annotation)
         self.view.selectionChangedCp.connect(self._selection_changed)
@@ -340,13 +351,22 @@ class MainWindow(QMainWindow):
         self.settings.setValue("session/article", article_id)
         self._update_status()
         if not self.article.complete:
-            generation = self._load_generation
-            QTimer.singleShot(0, lambda: self._load_more(generation))
+            # Page in the rest once the first screen has been painted (or after a
+            # while if the window is not visible).
+            self._await_first_paint = True
+            self._loader.start(LOAD_UNPAINTED_DELAY_MS)
 
-    def _load_more(self, generation: int) -> None:
+    def eventFilter(self, obj, event) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+        if (self._await_first_paint and event.type() == QEvent.Type.Paint
+                and obj is self.view.viewport()):
+            self._await_first_paint = False
+            self._loader.start(LOAD_FIRST_DELAY_MS)
+        return super().eventFilter(obj, event)
+
+    def _load_more(self) -> None:
         """Page in the rest of a large article's annotations between user events."""
         article = self.article
-        if article is None or generation != self._load_generation or article.complete:
+        if article is None or article.complete:
             return
         page = article.load_more(self.project)
         if page:
@@ -364,7 +384,7 @@ class MainWindow(QMainWindow):
             self.view.highlighter.refresh_painted_in(page[0].start, max(a.end for a in page))
         self._update_status()
         if not article.complete:
-            QTimer.singleShot(0, lambda: self._load_more(generation))
+            self._loader.start(0)
 
     def open_files(self) -> None:
         start = str(self.settings.value("paths/lastOpenDir", str(Path.home())))

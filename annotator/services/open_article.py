@@ -18,8 +18,8 @@ from annotator.services.annotate import AnnotationChange
 from annotator.services.project import Project
 from annotator.storage import crud
 
-FIRST_SCREEN_CHARS = 20_000
-PAGE_SIZE = 5_000
+FIRST_SCREEN_CHARS = 8_000
+PAGE_SIZE = 2_000
 
 
 def _indexed(ann: Annotation) -> IndexedSpan:

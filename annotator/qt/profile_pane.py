@@ -1,0 +1,668 @@
+"""Reliability profile pane: charts of how an article's (and the corpus's) claims are
+sourced.
+
+All figures come from :mod:`annotator.services.profile`; this module only draws
+them. Data is fetched in :meth:`ProfilePane.show_article` and
+:meth:`ProfilePane.refresh` (and when the corpus grouping changes), never while
+painting: the charts and the table model hold plain numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalPercentBarSeries,
+    QHorizontalStackedBarSeries,
+        QValueAxis,
+)
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMargins,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.services import profile as prof
+from annotator.services.profile import Profile, ProfileRow
+from annotator.services.project import Project
+
+_Index = QModelIndex | QPersistentModelIndex
+
+BAND_COLORS = {
+    "strong": "#1a9850",
+    "moderate": "#91cf60",
+    "weak": "#fc8d59",
+    "very_weak": "#d73027",
+}
+"""Strong green to very weak red (ColorBrewer RdYlGn, colour-blind friendlier ends)."""
+
+_GRADIENT = ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59", "#d73027")
+
+
+def band_color(name: str, index: int, n_bands: int) -> QColor:
+    """The band's colour; bands of a custom rubric get a green-to-red ramp position."""
+    if name in BAND_COLORS:
+        return QColor(BAND_COLORS[name])
+    pos = 0 if n_bands <= 1 else round(index * (len(_GRADIENT) - 1) / (n_bands - 1))
+    return QColor(_GRADIENT[pos])
+
+
+def band_title(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def short_label_name(name: str) -> str:
+    """"Anonymous official (role/affiliation given)" -> "Anonymous official"."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", name) or name
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.0f}%"
+
+
+def _num(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1f}"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _elide(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _nice_step(top: int, max_ticks: int = 8) -> int:
+    for magnitude in (1, 10, 100, 1000, 10_000, 100_000):
+        for mult in (1, 2, 5):
+            step = mult * magnitude
+            if top / step <= max_ticks:
+                return step
+    return max(1, math.ceil(top / max_ticks))
+
+
+def _count_axis(top: int, title: str) -> QValueAxis:
+    """A whole-number axis from 0 with round tick steps."""
+    step = _nice_step(max(top, 1))
+    axis = QValueAxis()
+    # Headroom above the longest bar so its value label never touches the frame.
+    axis.setRange(0, math.ceil((max(top, 1) + 0.5) / step) * step)
+    axis.setTickType(QValueAxis.TickType.TicksDynamic)
+    axis.setTickAnchor(0)
+    axis.setTickInterval(step)
+    axis.setLabelFormat("%d")
+    axis.setTitleText(title)
+    axis.setMinorTickCount(0)
+    return axis
+
+
+def _new_chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    font = QFont(chart.titleFont())
+    font.setPointSizeF(max(font.pointSizeF(), 9.0) + 1.5)
+    font.setBold(True)
+    chart.setTitleFont(font)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setMargins(QMargins(6, 6, 12, 6))
+    chart.setBackgroundRoundness(6)
+    chart.legend().setVisible(False)
+    return chart
+
+
+def _chart_view(name: str, min_height: int) -> QChartView:
+    view = QChartView()
+    view.setObjectName(name)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumSize(320, min_height)
+    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    view.setFrameShape(QFrame.Shape.NoFrame)
+    return view
+
+
+class KpiCard(QFrame):
+    """One figure with a caption above and a detail line below."""
+
+    def __init__(self, caption: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(2)
+        self.caption = QLabel(caption)
+        self.value = QLabel("—")
+        self.value.setObjectName(f"{name}Value")
+        self.detail = QLabel("")
+        self.detail.setObjectName(f"{name}Detail")
+        font = QFont(self.value.font())
+        font.setPointSizeF(font.pointSizeF() * 1.9)
+        font.setBold(True)
+        self.value.setFont(font)
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        self.caption.setStyleSheet(f"color: {muted};")
+        self.detail.setStyleSheet(f"color: {muted};")
+        for w in (self.caption, self.value, self.detail):
+            layout.addWidget(w)
+
+    def set(self, value: str, detail: str, tooltip: str = "") -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+        self.setToolTip(tooltip)
+
+
+class CorpusTableModel(QAbstractTableModel):
+    """One row per article or outlet; display text plus raw values for sorting."""
+
+    COLUMNS = ("Article", "Annotations", "% anonymous", "Single-source", "Unattributed",
+               "Mean score")
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[ProfileRow] = []
+        self.group_by = "article"
+
+    def set_rows(self, rows: list[ProfileRow], group_by: str) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.group_by = group_by
+        self.endResetModel()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == 0:
+                return "Outlet" if self.group_by == "outlet" else "Article"
+            return self.COLUMNS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def values(self, row: int) -> tuple[Any, ...]:
+        """Raw figures of a row: title, annotations, anonymous share, single-source,
+        unattributed, mean score."""
+        r = self.rows[row]
+        p = r.profile
+        return (r.title, p.total, p.anonymous_share, p.single_source, p.unattributed,
+                p.mean_score)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        p = r.profile
+        col = index.column()
+        raw = self.values(index.row())[col]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return " ".join(r.title.split())
+            if col == 2:
+                return _pct(raw)
+            if col == 3:
+                return f"{raw}  ({_pct(p.single_source_share)})" if p.total else "0"
+            if col == 4:
+                return f"{raw}  ({_pct(p.unattributed_share)})" if p.total else "0"
+            if col == 5:
+                return _num(raw)
+            return str(raw)
+        if role == self.SORT_ROLE:
+            if col == 0:
+                return r.title.casefold()
+            return -1.0 if raw is None else float(raw)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            extra = f" — {p.outlet}" if r.group_by == "article" and p.outlet else ""
+            return f"{r.title}{extra}\n{p.n_articles} article(s), {p.total} claim(s)"
+        return None
+
+
+class ProfilePane(QWidget):
+    """Article and corpus reliability profile (charts, KPIs, comparison table)."""
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("profilePane")
+        self.project = project
+        self.article_id: int | None = None
+        self.profile: Profile | None = None
+        self.corpus_rows: list[ProfileRow] = []
+        self.group_by = "article"
+        self.source_sets: list[QBarSet] = []
+        self.band_sets: list[QBarSet] = []
+        self.corpus_band_sets: list[QBarSet] = []
+        self._build()
+        self.refresh()
+
+    # ------------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.setSpacing(6)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("profileTabs")
+        self.tabs.setDocumentMode(True)
+        self.export_button = QPushButton("Export chart as PNG…")
+        self.export_button.setObjectName("exportChartButton")
+        self.export_button.setToolTip("Save the current tab's charts as a PNG image")
+        self.export_button.clicked.connect(self.export_dialog)
+        self.tabs.setCornerWidget(self.export_button, Qt.Corner.TopRightCorner)
+        outer.addWidget(self.tabs)
+
+        # --- Article tab: heading, KPI strip, two charts
+        self.article_tab = QWidget()
+        self.article_tab.setObjectName("profileArticleTab")
+        self.article_area = QWidget()
+        self.article_area.setObjectName("profileArticleCharts")
+        self.article_area.setAutoFillBackground(True)
+        area = QVBoxLayout(self.article_area)
+        area.setContentsMargins(8, 8, 8, 8)
+        area.setSpacing(8)
+        self.heading = QLabel()
+        self.heading.setObjectName("profileHeading")
+        self.heading.setWordWrap(True)
+        hfont = QFont(self.heading.font())
+        hfont.setPointSizeF(hfont.pointSizeF() * 1.25)
+        hfont.setBold(True)
+        self.heading.setFont(hfont)
+        self.subheading = QLabel()
+        self.subheading.setObjectName("profileSubheading")
+        self.subheading.setWordWrap(True)
+        area.addWidget(self.heading)
+        area.addWidget(self.subheading)
+
+        strip = QHBoxLayout()
+        strip.setSpacing(8)
+        self.kpi_anonymous = KpiCard("Anonymous sources", "kpiAnonymous")
+        self.kpi_single = KpiCard("Single-source claims", "kpiSingleSource")
+        self.kpi_unattributed = KpiCard("Unattributed claims", "kpiUnattributed")
+        self.kpi_mean = KpiCard("Mean attribution strength", "kpiMeanScore")
+        for card in (self.kpi_anonymous, self.kpi_single, self.kpi_unattributed,
+                     self.kpi_mean):
+            strip.addWidget(card)
+        area.addLayout(strip)
+
+        charts = QHBoxLayout()
+        charts.setSpacing(8)
+        self.source_view = _chart_view("sourceTypeChart", 360)
+        self.band_view = _chart_view("scoreBandChart", 360)
+        self.band_view.setMinimumWidth(300)
+        charts.addWidget(self.source_view, 3)
+        charts.addWidget(self.band_view, 2)
+        area.addLayout(charts, 1)
+
+        self.placeholder = QLabel("Open an article to see its reliability profile.")
+        self.placeholder.setObjectName("profilePlaceholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        tab_layout = QVBoxLayout(self.article_tab)
+        tab_layout.setContentsMargins(0, 0, 0, 0)
+        tab_layout.addWidget(self.placeholder)
+        tab_layout.addWidget(self.article_area)
+        self.tabs.addTab(self.article_tab, "Article")
+
+        # --- Corpus tab: grouping combo, table, band-share chart
+        self.corpus_tab = QWidget()
+        self.corpus_tab.setObjectName("profileCorpusTab")
+        corpus = QVBoxLayout(self.corpus_tab)
+        corpus.setContentsMargins(8, 8, 8, 8)
+        row = QHBoxLayout()
+        compare = QLabel("Compare by:")
+        self.group_combo = QComboBox()
+        self.group_combo.setObjectName("profileGroupBy")
+        self.group_combo.addItem("Article", "article")
+        self.group_combo.addItem("Outlet", "outlet")
+        compare.setBuddy(self.group_combo)
+        self.group_combo.currentIndexChanged.connect(self._group_changed)
+        self.corpus_summary = QLabel()
+        self.corpus_summary.setObjectName("profileCorpusSummary")
+        row.addWidget(compare)
+        row.addWidget(self.group_combo)
+        row.addSpacing(12)
+        row.addWidget(self.corpus_summary, 1)
+        corpus.addLayout(row)
+
+        self.corpus_model = CorpusTableModel()
+        self.corpus_proxy = QSortFilterProxyModel(self)
+        self.corpus_proxy.setSourceModel(self.corpus_model)
+        self.corpus_proxy.setSortRole(CorpusTableModel.SORT_ROLE)
+        self.corpus_table = QTableView()
+        self.corpus_table.setObjectName("profileCorpusTable")
+        self.corpus_table.setModel(self.corpus_proxy)
+        self.corpus_table.setSortingEnabled(True)
+        self.corpus_table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.corpus_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.corpus_table.setAlternatingRowColors(True)
+        self.corpus_table.setWordWrap(False)
+        self.corpus_table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.corpus_table.verticalHeader().setVisible(False)
+        header = self.corpus_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(CorpusTableModel.COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.corpus_view = _chart_view("corpusBandChart", 220)
+        self.corpus_scroll = QScrollArea()
+        self.corpus_scroll.setWidgetResizable(True)
+        self.corpus_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.corpus_scroll.setWidget(self.corpus_view)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.corpus_table)
+        splitter.addWidget(self.corpus_scroll)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([220, 480])
+        self.corpus_table.setMinimumHeight(120)
+        corpus.addWidget(splitter, 1)
+        self.tabs.addTab(self.corpus_tab, "Corpus")
+        self.tabs.currentChanged.connect(lambda _i: self._update_export())
+
+    # ------------------------------------------------------------------ data
+
+    def show_article(self, article_id: int | None) -> None:
+        """Show ``article_id``'s profile (``None``: nothing open). Queries once."""
+        self.article_id = article_id
+        self._load_article()
+
+    def refresh(self) -> None:
+        """Re-read everything (after edits or an import)."""
+        self._load_article()
+        self._load_corpus()
+
+    def _load_article(self) -> None:
+        self.profile = (prof.article_profile(self.project, self.article_id)
+                        if self.article_id is not None else None)
+        self._band_ranges = prof.band_ranges(self.project)
+        self._render_article()
+
+    def _load_corpus(self) -> None:
+        self.corpus_rows = prof.corpus_profile(self.project, group_by=self.group_by)
+        self._render_corpus()
+
+    def _group_changed(self, _index: int) -> None:
+        self.group_by = str(self.group_combo.currentData())
+        self._load_corpus()
+
+    # ------------------------------------------------------------------ article
+
+    def _render_article(self) -> None:
+        p = self.profile
+        self._update_export()
+        self.placeholder.setVisible(p is None)
+        self.article_area.setVisible(p is not None)
+        if p is None:
+            self.source_sets, self.band_sets = [], []
+            self.source_view.setChart(_new_chart(""))
+            self.band_view.setChart(_new_chart(""))
+            return
+        self.heading.setText(_elide(p.title, 160))
+        self.heading.setToolTip(p.title)
+        facts = [p.outlet] if p.outlet else []
+        facts.append(f"{p.total} claim{'s' if p.total != 1 else ''} (annotations)")
+        if p.hedged:
+            facts.append(f"{p.hedged} hedged ({_pct(p.hedged_share)})")
+        if p.median_score is not None:
+            facts.append(f"median strength {p.median_score:.0f}")
+        if not p.total:
+            facts.append("tag some claims to fill the charts")
+        self.subheading.setText("  ·  ".join(facts))
+
+        of = f"of {p.total} claims" if p.total else "no claims yet"
+        self.kpi_anonymous.set(
+            _pct(p.anonymous_share), f"{p.anonymous} {of}",
+            "Claims tagged Anonymous official or Anonymous, unspecified")
+        self.kpi_single.set(
+            str(p.single_source), f"{_pct(p.single_source_share)} of claims",
+            "Source count 1, or a named person / organisation statement with no count "
+            "recorded")
+        self.kpi_unattributed.set(
+            str(p.unattributed), f"{_pct(p.unattributed_share)} of claims",
+            "Claims tagged Unattributed: no source at all")
+        self.kpi_mean.set(
+            _num(p.mean_score), "0 (uncheckable) – 100 (fully checkable)",
+            "Mean attribution strength from the rubric (docs/rubric.md)")
+        self.source_view.setChart(self._source_chart(p))
+        self.band_view.setChart(self._band_chart(p))
+
+    def _source_chart(self, p: Profile) -> QChart:
+        """Horizontal bars, one per source type, each in its label's colour.
+
+        One stacked set per label with its count at its own category (zero elsewhere)
+        is the QtCharts way to give each bar its own colour.
+        """
+        chart = _new_chart("Annotations per source type")
+        shown = [lc for lc in p.by_label if lc.count or not lc.retired]
+        shown.reverse()  # categories run bottom-up; keep taxonomy order top-down
+        names = [short_label_name(lc.name) for lc in shown]
+        if len(set(names)) != len(names):
+            names = [lc.name for lc in shown]
+        series = QHorizontalStackedBarSeries()
+        series.setBarWidth(0.7)
+        self.source_sets = []
+        for i, lc in enumerate(shown):
+            bar = QBarSet(lc.name)
+            bar.append([float(lc.count) if j == i else 0.0 for j in range(len(shown))])
+            bar.setColor(QColor(lc.color))
+            bar.setBorderColor(QColor(lc.color).darker(130))
+            self.source_sets.append(bar)
+            series.append(bar)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value")
+        series.setLabelsPosition(QHorizontalStackedBarSeries.LabelsPosition.LabelsInsideEnd)
+        chart.addSeries(series)
+        self._tooltips(series, self._share_text)
+        categories = QBarCategoryAxis()
+        categories.append(names)
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(categories)
+        counts = _count_axis(max((lc.count for lc in shown), default=0), "Annotations")
+        chart.addAxis(counts, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(counts)
+        self._hide_zero_labels(series)
+        return chart
+
+    def _tooltips(self, series: Any, describe: Any) -> None:
+        """Hovering a bar shows ``describe(bar_set, index)``; computed from the chart."""
+        def hovered(status: bool, index: int, bar: QBarSet) -> None:
+            if status:
+                QToolTip.showText(QCursor.pos(), describe(bar, index), self)
+            else:
+                QToolTip.hideText()
+        series.hovered.connect(hovered)
+
+    def _share_text(self, bar: QBarSet, index: int) -> str:
+        n = int(bar.at(index))
+        total = self.profile.total if self.profile is not None else 0
+        return f"{bar.label()}: {n} of {total} claims ({_pct(n / total if total else None)})"
+
+    @staticmethod
+    def _hide_zero_labels(series: Any) -> None:
+        """Zero-length segments would print "0" on the axis; label only real bars."""
+        for bar in series.barSets():
+            if not any(bar.at(i) for i in range(bar.count())):
+                bar.setLabelColor(QColor(0, 0, 0, 0))
+            else:
+                bar.setLabelColor(QColor("#202020"))
+
+    def _band_chart(self, p: Profile) -> QChart:
+        """Horizontal bars, strongest band on top, green to red."""
+        chart = _new_chart("Attribution strength bands")
+        ranges = {name: (lo, hi) for name, lo, hi in self._band_ranges}
+        bands = list(reversed(p.bands))  # categories run bottom-up
+        names = []
+        for name, _n in bands:
+            lo, hi = ranges.get(name, (0, 100))
+            names.append(f"<div align=\"right\">{band_title(name)}<br>{lo}–{hi}</div>")
+        series = QHorizontalStackedBarSeries()
+        series.setBarWidth(0.55)
+        self.band_sets = []
+        for i, (name, n) in enumerate(bands):
+            bar = QBarSet(band_title(name))
+            bar.append([float(n) if j == i else 0.0 for j in range(len(bands))])
+            color = band_color(name, len(bands) - 1 - i, len(bands))
+            bar.setColor(color)
+            bar.setBorderColor(color.darker(130))
+            self.band_sets.append(bar)
+            series.append(bar)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value")
+        series.setLabelsPosition(QHorizontalStackedBarSeries.LabelsPosition.LabelsInsideEnd)
+        chart.addSeries(series)
+        self._tooltips(series, self._share_text)
+        categories = QBarCategoryAxis()
+        categories.append(names)
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(categories)
+        counts = _count_axis(max((n for _, n in bands), default=0), "Annotations")
+        chart.addAxis(counts, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(counts)
+        self._hide_zero_labels(series)
+        return chart
+
+    def source_counts(self) -> dict[str, int]:
+        """What the source-type chart shows: label name -> bar length."""
+        return {b.label(): int(sum(b.at(i) for i in range(b.count())))
+                for b in self.source_sets}
+
+    def band_counts(self) -> dict[str, int]:
+        """What the band chart shows: band title -> bar height."""
+        return {b.label(): int(sum(b.at(i) for i in range(b.count())))
+                for b in self.band_sets}
+
+    # ------------------------------------------------------------------ corpus
+
+    def _update_export(self) -> None:
+        on_corpus = self.tabs.currentWidget() is self.corpus_tab
+        self.export_button.setEnabled(on_corpus or self.profile is not None)
+
+    def _render_corpus(self) -> None:
+        rows = self.corpus_rows
+        self.corpus_model.set_rows(rows, self.group_by)
+        n_articles = sum(r.profile.n_articles for r in rows)
+        n_claims = sum(r.profile.total for r in rows)
+        parts = [_plural(n_articles, "article"), _plural(n_claims, "claim")]
+        if self.group_by == "outlet":
+            parts.insert(0, _plural(len(rows), "outlet"))
+        self.corpus_summary.setText("  ·  ".join(parts))
+        self.corpus_view.setChart(self._corpus_chart(rows))
+        self.corpus_view.setMinimumHeight(max(220, 130 + 28 * len(rows)))
+
+    def _corpus_chart(self, rows: list[ProfileRow]) -> QChart:
+        what = "outlet" if self.group_by == "outlet" else "article"
+        chart = _new_chart(f"Attribution strength bands per {what} (share of claims)")
+        shown = list(reversed(rows))  # first row on top
+        if self.group_by == "article":
+            names = [f"#{r.key}  {_elide(r.title, 44)}" for r in shown]
+        else:
+            names = [_elide(r.title, 44) for r in shown]
+        series = QHorizontalPercentBarSeries()
+        series.setBarWidth(0.45 if len(rows) < 4 else 0.7)
+        self.corpus_band_sets = []
+        band_names = [name for name, _n in rows[0].profile.bands] if rows else []
+        for i, name in enumerate(band_names):
+            bar = QBarSet(band_title(name))
+            bar.append([float(r.profile.band_count(name)) for r in shown])
+            color = band_color(name, i, len(band_names))
+            bar.setColor(color)
+            bar.setBorderColor(color.darker(130))
+            self.corpus_band_sets.append(bar)
+            series.append(bar)
+        chart.addSeries(series)
+
+        def describe(bar: QBarSet, index: int) -> str:
+            row = shown[index]
+            n, total = int(bar.at(index)), row.profile.total
+            return (f"{row.title}\n{bar.label()}: {n} of {total} claims "
+                    f"({_pct(n / total if total else None)})")
+        self._tooltips(series, describe)
+        categories = QBarCategoryAxis()
+        categories.append(names)
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(categories)
+        share = QValueAxis()
+        share.setRange(0, 100)
+        share.setTickCount(6)
+        share.setLabelFormat("%d%%")
+        share.setTitleText("Share of claims")
+        chart.addAxis(share, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(share)
+        legend = chart.legend()
+        legend.setVisible(bool(band_names))
+        legend.setAlignment(Qt.AlignmentFlag.AlignBottom)
+        return chart
+
+    def corpus_band_counts(self) -> list[dict[str, int]]:
+        """What the corpus chart shows, in table-row order: band title -> count."""
+        n = len(self.corpus_rows)
+        return [{b.label(): int(b.at(n - 1 - i)) for b in self.corpus_band_sets}
+                for i in range(n)]
+
+    # ------------------------------------------------------------------ export
+
+    def chart_widget(self) -> QWidget:
+        """The widget the export button saves: the current tab's chart(s)."""
+        if self.tabs.currentWidget() is self.corpus_tab:
+            return self.corpus_view
+        return self.article_area if self.profile is not None else self.article_tab
+
+    def export_png(self, path: str | Path) -> bool:
+        """Save the current tab's chart(s) as a PNG; ``False`` if it cannot be written."""
+        pixmap = self.chart_widget().grab()
+        return not pixmap.isNull() and pixmap.save(str(path), "PNG")
+
+    def export_dialog(self) -> None:
+        stem = "corpus-profile" if self.tabs.currentWidget() is self.corpus_tab else (
+            f"article-{self.article_id}-profile" if self.article_id is not None else "profile")
+        path, _ = QFileDialog.getSaveFileName(self, "Export chart as PNG", f"{stem}.png",
+                                              "PNG image (*.png)")
+        if not path:
+            return
+        if not path.lower().endswith(".png"):
+            path += ".png"
+        if not self.export_png(path):
+            QMessageBox.warning(self, "Export failed", f"Could not write {path}.")
