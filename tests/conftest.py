@@ -88,3 +88,29 @@ def window(qtbot, db_path: Path):  # type: ignore[no-untyped-def]
     yield win
     win.close()
     win.project.close()
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """A modal message box would hang a headless run: record them instead.
+
+    Tests that expect a dialog read this list (or patch the method themselves).
+    """
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def record(kind: str, default):  # type: ignore[no-untyped-def]
+        def fake(*args, **kwargs):  # type: ignore[no-untyped-def]
+            text = args[2] if len(args) > 2 else kwargs.get("text", "")
+            shown.append((kind, str(text)))
+            return default
+        return fake
+
+    monkeypatch.setattr(QMessageBox, "warning", record("warning", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "critical", record("critical", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "information",
+                        record("information", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.StandardButton.No))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))
+    return shown

@@ -13,14 +13,20 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from annotator.domain.mention_parser import Suggestions
 from annotator.domain.model import Annotation, Label
+from annotator.domain.rubric import Score
+from annotator.qt.facets_editor import FacetsEditor
 from annotator.qt.palette import swatch
 
 NOTE_DEBOUNCE_MS = 400
@@ -40,6 +46,7 @@ class AnnotationDetails(QWidget):
     setSourceRequested = Signal(str)  # annotation id
     clearSourceRequested = Signal(str)
     deleteRequested = Signal(str)
+    facetsChanged = Signal(str, str)  # annotation id, facets JSON
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,7 +120,25 @@ class AnnotationDetails(QWidget):
         delete.clicked.connect(lambda: self.annotation and
                                self.deleteRequested.emit(self.annotation.id))
         form.addRow("", delete)
-        self.stack.addWidget(form_host)
+
+        self.facets = FacetsEditor()
+        self.facets.facetsChanged.connect(self.facetsChanged)
+        facets_scroll = QScrollArea()
+        facets_scroll.setWidgetResizable(True)
+        facets_scroll.setWidget(self.facets)
+        facets_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        self.history = QListWidget()
+        self.history.setObjectName("detailsHistory")
+        self.history.setWordWrap(True)
+        self.history.setAlternatingRowColors(True)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("detailsTabs")
+        self.tabs.addTab(form_host, "Annotation")
+        self.tabs.addTab(facets_scroll, "Source")
+        self.tabs.addTab(self.history, "History")
+        self.stack.addWidget(self.tabs)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -131,18 +156,28 @@ class AnnotationDetails(QWidget):
         for label in labels:
             name = label.name + (" (retired)" if label.retired else "")
             self.label_combo.addItem(swatch(label.color), name, label.key)
+            if label.retired:  # shown on old annotations, not offered for new choices
+                item = self.label_combo.model().item(self.label_combo.count() - 1)
+                item.setEnabled(False)
         self._loading = False
-        self.show_annotation(self.annotation, article_text=None)
 
-    def show_annotation(self, ann: Annotation | None, *, article_text: str | None) -> None:
+    def show_annotation(self, ann: Annotation | None, *, article_text: str | None,
+                        suggestions: Suggestions | None = None, score: Score | None = None,
+                        others: list[tuple[str, str]] | None = None,
+                        history: list[str] | None = None) -> None:
         if self._note_timer.isActive():
             self._commit_note()
         self.annotation = ann
+        self.facets.show_annotation(ann, suggestions=suggestions, score=score,
+                                    others=others or [])
+        self.history.clear()
+        self.history.addItems(history or [])
         if ann is None:
             self.stack.setCurrentIndex(0)
             return
         self._loading = True
         self.stack.setCurrentIndex(1)
+        self.tabs.setTabText(1, f"Source · {score.value}" if score else "Source")
         idx = self.label_combo.findData(ann.label)
         self.label_combo.setCurrentIndex(idx)
         self.claim.setText(_quote(ann.text))

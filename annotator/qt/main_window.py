@@ -47,7 +47,7 @@ from annotator.qt.details import AnnotationDetails
 from annotator.qt.models import AnnotationTableModel, ArticleListModel
 from annotator.qt.palette import LabelPalette, swatch
 from annotator.qt.undo import EditCommand
-from annotator.services import annotate, articles
+from annotator.services import annotate, articles, scoring
 from annotator.services.annotate import AnnotationChange, Edit, UpdateAnnotation
 from annotator.services.export_csv import export_csv
 from annotator.services.open_article import OpenArticle
@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.article: OpenArticle | None = None
         self.labels: list[Label] = project.labels()
+        self.rubric = scoring.project_rubric(project)
         self.label_by_key = {lab.key: lab for lab in self.labels}
         self.undo_stack = QUndoStack(self)
         self.selected_id: str | None = None
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
         self.details.clearSourceRequested.connect(
             lambda aid: self.update_annotation(aid, source_start=None, source_end=None))
         self.details.deleteRequested.connect(self.delete_annotation)
+        self.details.facetsChanged.connect(
+            lambda aid, facets: self.update_annotation(aid, facets=facets))
         self._dock(self.details, "Annotation", "detailsDock", Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.table_model = AnnotationTableModel()
@@ -221,6 +224,8 @@ class MainWindow(QMainWindow):
         self.act_prev = self._action("&Previous annotation", lambda: self.step_annotation(-1),
                                      "Ctrl+Up", name="actionPrevAnnotation")
         self.act_escape = self._action("Clear selection", self._escape, "Esc")
+        self.act_taxonomy = self._action("Edit &taxonomy (source types)…", self.edit_taxonomy,
+                                         "Ctrl+T", name="actionEditTaxonomy")
         self.label_actions: list[QAction] = []
 
     def _build_menus(self) -> None:
@@ -243,6 +248,8 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.act_next)
         edit_menu.addAction(self.act_prev)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.act_taxonomy)
         self.tag_menu = bar.addMenu("&Tag")
         view_menu = bar.addMenu("&View")
         for dock in self.findChildren(QDockWidget):
@@ -250,6 +257,23 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
         help_menu.addAction(self._action("&About annotator", self.show_about))
+
+    def edit_taxonomy(self) -> None:
+        from annotator.qt.taxonomy_editor import TaxonomyEditor
+
+        dialog = TaxonomyEditor(self.project, self)
+        dialog.taxonomyChanged.connect(self.reload_labels)
+        dialog.exec()
+
+    def reload_labels(self) -> None:
+        """The taxonomy changed: palette, Tag menu, digits, combos, table, colours."""
+        self.project.invalidate_labels()
+        self.labels = self.project.labels()
+        self.label_by_key = {lab.key: lab for lab in self.labels}
+        self._apply_labels()
+        self.view.highlighter.invalidate()
+        if self.selected_id is not None:
+            self.select_annotation(self.selected_id, scroll_text=False)
 
     def _apply_labels(self) -> None:
         for action in self.label_actions:
@@ -572,6 +596,12 @@ class MainWindow(QMainWindow):
     def tag_selection(self, label_key: str) -> None:
         if self.article is None:
             return
+        label = self.label_by_key.get(label_key)
+        if label is None or label.retired:
+            self.statusBar().showMessage(
+                f"“{label.name if label else label_key}” is retired; pick another source "
+                "type or restore it in Edit › Edit taxonomy", 6000)
+            return
         start, end = self.view.selection_cp()
         if start == end:
             if self.selected_id is not None and self.selected_id in self.article.by_id:
@@ -643,7 +673,7 @@ class MainWindow(QMainWindow):
         self.selected_id = ann.id if ann else None
         label = self.label_by_key.get(ann.label) if ann else None
         self.view.mark_selected(self.selected_id, label.color if label else None)
-        self.details.show_annotation(ann, article_text=article.text if article else None)
+        self._show_details(ann)
         if ann is not None and article is not None:
             row = article.row_of(ann.id)
             if row is not None:
@@ -658,6 +688,36 @@ class MainWindow(QMainWindow):
         else:
             self.table.clearSelection()
         self._update_status()
+
+    def _show_details(self, ann: Annotation | None) -> None:
+        article = self.article
+        if ann is None or article is None:
+            self.details.show_annotation(None, article_text=None)
+            return
+        text = article.text
+        try:
+            suggestions = scoring.suggestions_for(ann, text, article.article.outlet)
+        except Exception:  # a parser bug must never block editing
+            suggestions = None
+        try:
+            score = scoring.score_annotation(ann, self.rubric)
+        except ValueError:
+            score = None
+        others = []
+        for hit in article.index.overlapping(max(0, ann.start - 1500), ann.end + 1500):
+            if hit.id == ann.id:
+                continue
+            lab = self.label_by_key.get(hit.label)
+            snippet = " ".join(text[hit.start:hit.end].split())
+            snippet = snippet if len(snippet) <= 50 else snippet[:49] + "…"
+            others.append((hit.id, f"{lab.name if lab else hit.label}: “{snippet}”"))
+        history = [
+            f"{e.at[:19].replace('T', ' ')} · {e.actor} · {e.action.replace('_', ' ')}"
+            + (f" — {_describe_detail(e.detail)}" if e.detail else "")
+            for e in annotate.history(self.project, ann.id)
+        ]
+        self.details.show_annotation(ann, article_text=text, suggestions=suggestions,
+                                     score=score, others=others, history=history)
 
     def _table_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
@@ -773,3 +833,17 @@ class MainWindow(QMainWindow):
                           f"<b>annotator {__version__}</b><br>Mark the sourcing of every "
                           f"claim in a news article.<br>Database: "
                           f"{html.escape(self.project.display_name)}")
+
+
+def _describe_detail(detail: dict[str, object]) -> str:
+    parts = []
+    for key, value in detail.items():
+        if isinstance(value, list) and len(value) == 2:
+            old, new = value
+            if key == "facets":
+                parts.append("facets edited")
+            else:
+                parts.append(f"{key}: {str(old)[:30]!s} → {str(new)[:30]!s}")
+        elif key in ("label", "text"):
+            parts.append(f"{key} {str(value)[:40]}")
+    return "; ".join(parts)

@@ -34,6 +34,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFileDialog,
     QFrame,
@@ -127,8 +128,14 @@ def _count_axis(top: int, title: str) -> QValueAxis:
     return axis
 
 
+def _is_dark() -> bool:
+    return QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
 def _new_chart(title: str) -> QChart:
     chart = QChart()
+    if _is_dark():
+        chart.setTheme(QChart.ChartTheme.ChartThemeDark)
     chart.setTitle(title)
     font = QFont(chart.titleFont())
     font.setPointSizeF(max(font.pointSizeF(), 9.0) + 1.5)
@@ -273,6 +280,7 @@ class ProfilePane(QWidget):
         self.source_sets: list[QBarSet] = []
         self.band_sets: list[QBarSet] = []
         self.corpus_band_sets: list[QBarSet] = []
+        self._band_ranges: list[tuple[str, int, int]] = []
         self._build()
         self.refresh()
 

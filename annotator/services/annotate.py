@@ -178,7 +178,7 @@ def apply_edit(
     with project.transaction() as session:
         if isinstance(edit, CreateAnnotation):
             ann = edit.annotation
-            _check_label(project, ann.label, new=False)
+            _check_label_stored(session, ann.label, new=not edit.restore)
             _check_against_db(session, ann)
             if crud.get_annotation(session=session, annotation_id=ann.id) is not None:
                 raise ConflictError("that annotation already exists (restored by someone "
@@ -213,7 +213,10 @@ def apply_edit(
 
         changes = dict(edit.changes)
         if "label" in changes:
-            _check_label(project, str(changes["label"]), new=False)
+            # Relabelling to a retired type is refused like tagging with one; the
+            # check reads the taxonomy inside this transaction, not a cache, so a
+            # colleague's retirement on a shared server is respected at once.
+            _check_label_stored(session, str(changes["label"]), new=True)
         if "facets" in changes:
             try:
                 changes["facets"] = canonical_facets_json(str(changes["facets"]))
@@ -248,6 +251,14 @@ def apply_edit(
             expected_version=after.version,
         )
         return AnnotationChange(current.article_id, current, after), inverse
+
+
+def _check_label_stored(session: Session, key: str, *, new: bool) -> None:
+    label = next((lab for lab in crud.list_labels(session=session) if lab.key == key), None)
+    if label is None:
+        raise UserInputError(f"unknown label {key!r}")
+    if new and label.retired:
+        raise UserInputError(f"label {label.name!r} is retired")
 
 
 def _check_against_db(session: Session, ann: Annotation) -> None:

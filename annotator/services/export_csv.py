@@ -12,13 +12,23 @@ from typing import TextIO
 
 from annotator.domain.csv_safety import neutralise
 from annotator.domain.errors import UserInputError
+from annotator.domain.facets import FACET_NAMES
+from annotator.domain.facets_codec import decode_facets
+from annotator.domain.rubric import score
 from annotator.services.project import Project
+from annotator.services.scoring import project_rubric
 from annotator.storage import crud
 
-CSV_COLUMNS = (
+FOUNDATION_COLUMNS = (
     "annotation_id", "article_id", "article_title", "annotator", "label", "start", "end",
     "text", "source_start", "source_end", "source_text", "note", "created_at", "updated_at",
 )
+"""The first columns, in this order, stable since the first version."""
+
+FACET_COLUMNS = FACET_NAMES
+"""One column per source facet (vocabulary words; empty = not recorded)."""
+
+CSV_COLUMNS = FOUNDATION_COLUMNS + FACET_COLUMNS + ("score", "band")
 
 
 def export_csv(
@@ -32,6 +42,23 @@ def export_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     n = 0
     n_ = neutralise
+    rubric = project_rubric(project)
+    extra_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def extras(label_key: str, facets_json: str) -> tuple[str, ...]:
+        """Facet cells + score + band, cached: most annotations share a few facet sets."""
+        key = (label_key, facets_json)
+        cells = extra_cache.get(key)
+        if cells is None:
+            facets = decode_facets(facets_json)
+            result = score(label_key, facets, rubric)
+            row = facets.to_export_row()
+            cells = tuple(n_(row[name]) for name in FACET_NAMES) + (
+                str(result.value), result.band)
+            if len(extra_cache) < 100_000:
+                extra_cache[key] = cells
+        return cells
+
     with project.reading() as session:
         articles = list(crud.iter_article_texts(session=session, article_id=article_id))
         if article_id is not None and not articles:
@@ -41,7 +68,8 @@ def export_csv(
             safe_title = n_(title)
             rows = []
             for (ann_id, annotator, label, start, end, ann_text, s_start, s_end, note,
-                 created, updated) in crud.iter_export_rows(session=session, article_id=art_id):
+                 created, updated, label_key, facets_json) in crud.iter_export_rows(
+                    session=session, article_id=art_id):
                 has_source = s_start is not None and s_end is not None
                 rows.append((
                     ann_id, art_id, safe_title, n_(annotator), n_(label), start, end,
@@ -49,7 +77,7 @@ def export_csv(
                     s_start if has_source else "", s_end if has_source else "",
                     n_(text[s_start:s_end]) if has_source else "",
                     n_(note), created, updated,
-                ))
+                ) + extras(label_key, facets_json))
                 if len(rows) >= 5000:
                     writer.writerows(rows)
                     n += len(rows)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -59,6 +59,7 @@ class LabelCount:
     name: str
     color: str
     count: int
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -209,8 +210,8 @@ def compute_profile(
     """The figures for ``annotations`` (already filtered to the scope). Pure."""
     anns = list(annotations)
     label_counts = Counter(a.label for a in anns)
-    by_label = [LabelCount(lab.key, lab.name, lab.color, label_counts.get(lab.key, 0))
-                for lab in labels]
+    by_label = [LabelCount(lab.key, lab.name, lab.color, label_counts.get(lab.key, 0),
+                           lab.retired) for lab in labels]
     known = {lab.key for lab in labels}
     by_label += [LabelCount(key, key, "#999999", label_counts[key])
                  for key in sorted(set(label_counts) - known)]
@@ -248,7 +249,7 @@ def compute_profile(
     )
 
 
-def _keep(annotators: Sequence[str] | None) -> Any:
+def _keep(annotators: Sequence[str] | None) -> Callable[[Annotation], bool]:
     if not annotators:
         return lambda _ann: True
     chosen = frozenset(annotators)
@@ -322,6 +323,15 @@ def corpus_profile(
     return rows
 
 
+def band_ranges(project: Project) -> list[tuple[str, int, int]]:
+    """``(band name, lowest score, highest score)`` per rubric band, strongest first."""
+    out, top = [], 100
+    for band in project_rubric(project).bands:
+        out.append((band.name, band.min_score, top))
+        top = band.min_score - 1
+    return out
+
+
 def total_profile(project: Project, *, annotators: Sequence[str] | None = None) -> Profile:
     """Figures for the whole corpus at once (not an average of the rows)."""
     corpus = _load_corpus(project, annotators)
@@ -387,10 +397,12 @@ def profile_rows(rows: Iterable[ProfileRow | Profile]) -> list[dict[str, Any]]:
     for item in rows:
         if isinstance(item, ProfileRow):
             out.append(profile_row(item.profile, group=item.group_by, key=item.key))
+        elif item.article_id is not None:
+            out.append(profile_row(item, group="article", key=str(item.article_id)))
+        elif item.scope == "corpus":
+            out.append(profile_row(item, group="corpus", key=""))
         else:
-            group, key = ("article", str(item.article_id)) if item.article_id is not None \
-                else ("corpus", "")
-            out.append(profile_row(item, group=group, key=key))
+            out.append(profile_row(item, group="outlet", key=item.outlet))
     return out
 
 
@@ -436,7 +448,7 @@ def format_profile_text(profile: Profile) -> str:
     for (lo, hi), n in zip(HISTOGRAM_BINS, profile.histogram, strict=True):
         bar = "█" * round(20 * n / peak)
         lines.append(f"  {lo:>3}–{hi:<3}  {n:>5}  {bar}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def format_rows_text(rows: Sequence[ProfileRow], total: Profile | None = None) -> str:
@@ -462,4 +474,4 @@ def format_rows_text(rows: Sequence[ProfileRow], total: Profile | None = None) -
                      f"{_pct(p.hedged_share):>6}  {_num(p.mean_score):>5}")
     lines += ["", "anon, hedged: share of claims; single, unattr: number of claims; "
                   "mean: attribution strength 0-100"]
-    return "\n".join(lines) + "\n"
+    return "\n".join(line.rstrip() for line in lines) + "\n"

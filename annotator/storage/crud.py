@@ -216,7 +216,7 @@ def iter_article_texts(
 
 EXPORT_COLUMNS = (
     _A.id, _A.annotator, _L.name, _A.start, _A.end, _A.text, _A.source_start, _A.source_end,
-    _A.note, _A.created_at, _A.updated_at,
+    _A.note, _A.created_at, _A.updated_at, _A.label, _A.facets,
 )
 
 
