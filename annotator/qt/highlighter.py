@@ -26,6 +26,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.article: OpenArticle | None = None
         self.colors: dict[str, QColor] = {}
         self.visible_filter: Callable[[str], bool] | None = None
+        self.color_by = "label"  # or "annotator"
+        self.annotator_colors: dict[str, QColor] = {}
+        self.compare_kinds: dict[str, str] | None = None
+        """Compare mode: annotation id -> colour; spans not listed are not painted."""
         self._active = (0, 60)
         self._margin_timer = QTimer(self)
         self._margin_timer.setSingleShot(True)
@@ -135,6 +139,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         if keep is not None:
             spans = [s for s in spans if keep(s.annotator)]
             sources = [s for s in sources if keep(s.annotator)]
+        compare = self.compare_kinds
+        if compare is not None:
+            spans = [s for s in spans if s.id in compare]
+            sources = []
         if not spans and not sources:
             return
         # Elementary segments between all boundaries inside the block.
@@ -153,12 +161,37 @@ class SpanHighlighter(QSyntaxHighlighter):
                 continue
             # Innermost (shortest) span gives the fill; the next outer one the underline.
             covering.sort(key=lambda s: (s.end - s.start, s.start))
-            inner = covering[0].label if covering else ""
-            outer = covering[1].label if len(covering) > 1 else None
+            inner = self._color_key(covering[0]) if covering else ""
+            outer = self._color_key(covering[1]) if len(covering) > 1 else None
             fmt = self._format(inner, len(covering), outer, is_source)
             u_start = offsets.to_utf16(seg_start) - pos16
             u_end = offsets.to_utf16(seg_end) - pos16
             self.setFormat(u_start, u_end - u_start, fmt)
+
+    def _color_key(self, span) -> str:  # type: ignore[no-untyped-def]
+        if self.compare_kinds is not None:
+            return "cmp:" + self.compare_kinds.get(span.id, "#999999")
+        if self.color_by == "annotator":
+            return "ann:" + span.annotator
+        return span.label
+
+    def _color(self, key: str) -> QColor:
+        if key.startswith("cmp:"):
+            return QColor(key[4:])
+        if key.startswith("ann:"):
+            return QColor(self.annotator_colors.get(key[4:], QColor("#999999")))
+        return QColor(self.colors.get(key, QColor("#999999")))
+
+    def set_mode(self, *, color_by: str, annotator_colors: dict[str, str],
+                 compare_kinds: dict[str, str] | None,
+                 visible_filter: Callable[[str], bool] | None) -> None:
+        """Layers/compare settings changed: repaint what is on screen."""
+        self.color_by = color_by
+        self.annotator_colors = {k: QColor(v) for k, v in annotator_colors.items()}
+        self.compare_kinds = compare_kinds
+        self.visible_filter = visible_filter
+        self._formats.clear()
+        self.invalidate()
 
     def _format(self, label: str, depth: int, outer: str | None,
                 is_source: bool) -> QTextCharFormat:
@@ -167,13 +200,13 @@ class SpanHighlighter(QSyntaxHighlighter):
         if fmt is None:
             fmt = QTextCharFormat()
             if label:
-                color = QColor(self.colors.get(label, QColor("#999999")))
+                color = self._color(label)
                 color.setAlpha(70 + 45 * min(depth - 1, 2))
                 fmt.setBackground(color)
             if outer is not None:
                 fmt.setFontUnderline(True)
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                fmt.setUnderlineColor(QColor(self.colors.get(outer, QColor("#666666"))))
+                fmt.setUnderlineColor(self._color(outer))
             if is_source:
                 fmt.setFontUnderline(True)
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)

@@ -44,8 +44,10 @@ from annotator.domain.errors import UserInputError
 from annotator.domain.model import Annotation, Label
 from annotator.qt.article_view import ArticleView
 from annotator.qt.details import AnnotationDetails
+from annotator.qt.layers import LayersPanel
 from annotator.qt.models import AnnotationTableModel, ArticleListModel
 from annotator.qt.palette import LabelPalette, swatch
+from annotator.qt.profile_pane import ProfilePane
 from annotator.qt.undo import EditCommand
 from annotator.services import annotate, articles, scoring
 from annotator.services.annotate import AnnotationChange, Edit, UpdateAnnotation
@@ -57,6 +59,8 @@ LOAD_FIRST_DELAY_MS = 15
 """Paging in a large article's annotations starts this long after the first screen
 has been painted, so opening never waits for annotations that are off screen."""
 LOAD_UNPAINTED_DELAY_MS = 250
+REFRESH_INTERVAL_MS = 20_000
+"""How often an open window checks the database for colleagues' changes."""
 
 ARTICLE_FILTER = "Articles (*.txt *.md *.markdown *.text);;All files (*)"
 
@@ -78,6 +82,7 @@ class MainWindow(QMainWindow):
         self._loader.setSingleShot(True)
         self._loader.timeout.connect(self._load_more)
         self._await_first_paint = False
+        self._layer_state: tuple[object, ...] = ()
         self.setAcceptDrops(True)
         self.setWindowTitle("annotator")
         self.resize(1360, 820)
@@ -162,6 +167,27 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._table_row_changed)
         self._dock(self.table, "Annotations", "tableDock", Qt.DockWidgetArea.BottomDockWidgetArea)
 
+        self.layers = LayersPanel(self)
+        self.layers.layersChanged.connect(self._apply_layers)
+        self.layers_dock = self._dock(self.layers, "Layers", "layersDock",
+                                      Qt.DockWidgetArea.LeftDockWidgetArea)
+
+        self.profile = ProfilePane(self.project, self)
+        self.profile_dock = self._dock(self.profile, "Profile", "profileDock",
+                                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.findChild(QDockWidget, "tableDock"), self.profile_dock)
+        self.findChild(QDockWidget, "tableDock").raise_()
+        self.profile_dock.visibilityChanged.connect(lambda _v: self._schedule_profile())
+        self._profile_timer = QTimer(self)
+        self._profile_timer.setSingleShot(True)
+        self._profile_timer.setInterval(400)
+        self._profile_timer.timeout.connect(self._refresh_profile)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(REFRESH_INTERVAL_MS)
+        self._refresh_timer.timeout.connect(self.check_for_updates)
+        self._refresh_timer.start()
+
         self.status_analyst = QLabel()
         self.status_analyst.setObjectName("statusAnalyst")
         self.status_selection = QLabel()
@@ -224,6 +250,8 @@ class MainWindow(QMainWindow):
         self.act_prev = self._action("&Previous annotation", lambda: self.step_annotation(-1),
                                      "Ctrl+Up", name="actionPrevAnnotation")
         self.act_escape = self._action("Clear selection", self._escape, "Esc")
+        self.act_refresh = self._action("&Refresh (colleagues' changes)", self.refresh_now,
+                                        QKeySequence.StandardKey.Refresh, name="actionRefresh")
         self.act_taxonomy = self._action("Edit &taxonomy (source types)…", self.edit_taxonomy,
                                          "Ctrl+T", name="actionEditTaxonomy")
         self.label_actions: list[QAction] = []
@@ -252,6 +280,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.act_taxonomy)
         self.tag_menu = bar.addMenu("&Tag")
         view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.act_refresh)
+        view_menu.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
@@ -374,6 +404,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{art.title[:80]} — annotator")
         self.settings.setValue("session/article", article_id)
         self._update_status()
+        self._update_layers()
+        self._schedule_profile()
         if not self.article.complete:
             # Page in the rest once the first screen has been painted (or after a
             # while if the window is not visible).
@@ -409,6 +441,9 @@ class MainWindow(QMainWindow):
         self._update_status()
         if not article.complete:
             self._loader.start(0)
+        else:
+            self._update_layers()
+            self._schedule_profile()
 
     def open_files(self) -> None:
         start = str(self.settings.value("paths/lastOpenDir", str(Path.home())))
@@ -556,6 +591,57 @@ class MainWindow(QMainWindow):
         self.select_annotation(selected if selected in self.article.by_id else None,
                                scroll_text=False)
         self.refresh_article_counts()
+        self._update_layers()
+        self._schedule_profile()
+
+    def _update_layers(self) -> None:
+        if self.article is None:
+            self.layers.set_annotators({})
+            return
+        self.layers.set_annotators(self.article.annotator_counts())
+        self._apply_layers(repaint=False)
+
+    def _apply_layers(self, repaint: bool = True) -> None:
+        hidden = self.layers.hidden
+        colors = tuple(sorted(self.layers.colors.items())) if self.layers.mode == "annotator" \
+            else ()
+        state = (self.layers.mode, colors,
+                 tuple(sorted(hidden)), id(self.view.highlighter.compare_kinds))
+        if state == self._layer_state:
+            return  # nothing visible changed: no repaint
+        self._layer_state = state
+        self.view.highlighter.set_mode(
+            color_by=self.layers.mode, annotator_colors=self.layers.colors,
+            compare_kinds=self.view.highlighter.compare_kinds,
+            visible_filter=(lambda name: name not in hidden) if hidden else None)
+
+    def _schedule_profile(self) -> None:
+        if self.profile_dock.isVisible() and not self.profile_dock.visibleRegion().isEmpty():
+            self._profile_timer.start()
+
+    def _refresh_profile(self) -> None:
+        self.profile.show_article(self.article.id if self.article else None)
+
+    def check_for_updates(self) -> None:
+        """Periodic: reload the article if the database has changes we did not make."""
+        article = self.article
+        if article is None or not article.complete or QApplication.activeModalWidget():
+            return
+        try:
+            stored = article.stored_signature(self.project)
+        except Exception:  # a dropped server connection must not crash the window
+            self.statusBar().showMessage("Cannot reach the database to check for changes",
+                                         5000)
+            return
+        if stored != article.signature():
+            self.reload_article()
+            self.statusBar().showMessage("Updated with colleagues' changes", 5000)
+
+    def refresh_now(self) -> None:
+        self.refresh_article_counts()
+        if self.article is not None:
+            self.reload_article()
+        self.statusBar().showMessage("Refreshed", 3000)
 
     def refresh_article_counts(self) -> None:
         current = self.article.id if self.article else None
@@ -587,6 +673,11 @@ class MainWindow(QMainWindow):
             article.insert(change.after)
             self.table_model.end_insert()
         self.view.highlighter.refresh_ranges(change.touched_ranges)
+        if (change.before is None) != (change.after is None) or (
+                change.before is not None and change.after is not None
+                and change.before.annotator != change.after.annotator):
+            self._update_layers()
+        self._schedule_profile()
         if change.after is not None:
             self.select_annotation(change.after.id, scroll_text=False)
         elif self.selected_id == change.annotation_id:

@@ -88,6 +88,20 @@ class OpenArticle:
             self._cursor = _key(page[-1])
         return [ann for ann in page if ann.id not in self.by_id]
 
+    def signature(self) -> tuple[int, str]:
+        """What :func:`stored_signature` would say if nobody else had changed anything."""
+        return (len(self.rows), max((a.updated_at for a in self.rows), default=""))
+
+    def stored_signature(self, project: Project) -> tuple[int, str]:
+        with project.reading() as session:
+            return crud.annotation_signature(session=session, article_id=self.id)
+
+    def annotator_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for ann in self.rows:
+            counts[ann.annotator] = counts.get(ann.annotator, 0) + 1
+        return counts
+
     def can_append(self, anns: list[Annotation]) -> bool:
         """Whether ``anns`` (sorted) all sort after every current row."""
         return not anns or not self._keys or _key(anns[0]) > self._keys[-1]

@@ -142,6 +142,14 @@ def article_span_text(*, session: Session, article_id: int, start: int,
     return (int(row[0]), str(row[1] or "")) if row else None
 
 
+def annotation_signature(*, session: Session, article_id: int) -> tuple[int, str]:
+    """``(count, latest updated_at)`` of an article's annotations: a cheap change check."""
+    row = session.execute(
+        select(func.count(), func.max(_A.updated_at)).where(_A.article_id == article_id)
+    ).first()
+    return (int(row[0]), str(row[1] or "")) if row else (0, "")
+
+
 def get_annotation(*, session: Session, annotation_id: str) -> Annotation | None:
     row = session.execute(select(*ANNOTATION_COLUMNS).where(_A.id == annotation_id)).first()
     return Annotation(*row) if row else None

@@ -1,0 +1,76 @@
+"""Two analysts on one database (SQLite file or PostgreSQL server) through real windows."""
+
+from __future__ import annotations
+
+import html
+
+from annotator.services import annotate, articles
+from annotator.services.project import Project
+
+
+def _window(qtbot, url: str, name: str):  # type: ignore[no-untyped-def]
+    from annotator.app import create_window, settings
+
+    s = settings()
+    s.setValue("analyst/name", name)
+    s.sync()
+    win = create_window(url)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def _tag(win, phrase: str, key: str) -> str:  # type: ignore[no-untyped-def]
+    text = win.article.text
+    i = text.index(phrase)
+    win.view.select_cp(i, i + len(phrase))
+    win.tag_selection(key)
+    return win.selected_id
+
+
+def test_colleague_changes_arrive_and_conflicts_are_told(qtbot, db_url: str,
+                                                        no_blocking_dialogs) -> None:
+    ana = _window(qtbot, db_url, "ana")
+    ann_id = _tag(ana, "Axios reports", "media_report")
+    # Ben works on the same database from another machine (here: the services)
+    ben = Project(db_url)
+    (summary,) = articles.list_articles(ben)
+    text = articles.get_article(ben, summary.id).text
+    i = text.index("one source said")
+    annotate.apply_edit(ben, annotate.new_annotation(
+        ben, article_id=summary.id, article_text=text, annotator="ben",
+        label="anonymous_unspecified", start=i, end=i + len("one source said")), actor="ben")
+    stored = articles.load_annotations(ben, summary.id)
+    theirs = next(a for a in stored if a.id == ann_id)
+    annotate.apply_edit(ben, annotate.UpdateAnnotation.of(
+        ann_id, expected_version=theirs.version, note="ben was here"), actor="ben")
+    # Ana's window has not refreshed yet; her edit is based on the old version
+    ana.select_annotation(ann_id)
+    ana.details.note.setPlainText("ana's view")
+    ana.details._commit_note()
+    box = ana._conflict_box
+    assert "someone else changed" in box.text()
+    shown = html.unescape(box.text())
+    assert "ben was here" in shown and "ana's view" in shown  # both versions shown
+    # nothing lost: ben's note stays, ana's window now shows it
+    assert articles.load_annotations(ben, summary.id)[0].note in ("ben was here", "")
+    assert ana.article.by_id[ann_id].note == "ben was here"
+    assert {a.annotator for a in ana.article.rows} == {"ana", "ben"}
+    # the periodic check picks up further changes
+    j = text.index("Qatari officials")
+    annotate.apply_edit(ben, annotate.new_annotation(
+        ben, article_id=summary.id, article_text=text, annotator="ben",
+        label="anonymous_official", start=j, end=j + len("Qatari officials")), actor="ben")
+    ana._conflict_box.close()  # the analyst dismisses the conflict message
+    ana.check_for_updates()
+    assert ana.article.count == 3
+    # layers: hide ben, colour by annotator
+    ana.layers.set_visible("ben", False)
+    assert ana.view.highlighter.visible_filter is not None
+    assert not ana.view.highlighter.visible_filter("ben")
+    assert ana.view.highlighter.visible_filter("ana")
+    ana.layers.color_by.setCurrentIndex(1)
+    assert ana.view.highlighter.color_by == "annotator"
+    ben.close()
+    ana.close()
+    ana.project.close()
