@@ -61,6 +61,9 @@ def main() -> int:
          "named_person", source="Witkoff")
     _tag(window, "“When Trump’s envoys gave their word, Hamas believed it,” one source said",
          "anonymous_unspecified", source="one source")
+    for ann in list(window.article.rows):  # accept the parsed facet suggestions
+        window.select_annotation(ann.id)
+        window.details.facets.apply_suggestions()
     window.select_annotation(window.article.rows[0].id)
     window.view.verticalScrollBar().setValue(0)
     for _ in range(10):

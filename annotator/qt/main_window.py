@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.article: OpenArticle | None = None
         self.labels: list[Label] = project.labels()
         self.rubric = scoring.project_rubric(project)
+        self._score_cache: dict[tuple[str, str], tuple[int, str] | None] = {}
         self.label_by_key = {lab.key: lab for lab in self.labels}
         self.undo_stack = QUndoStack(self)
         self.selected_id: str | None = None
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
         self._dock(self.details, "Annotation", "detailsDock", Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.table_model = AnnotationTableModel()
+        self.table_model.scorer = self._score_cached
         self.table = QTableView()
         self.table.setObjectName("annotationTable")
         self.table.setModel(self.table_model)
@@ -162,7 +164,7 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((190, 320, 200, 90, 60, 60, 160)):
+        for col, width in enumerate((190, 320, 200, 100, 100, 60, 60, 160)):
             header.resizeSection(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._table_row_changed)
         self._dock(self.table, "Annotations", "tableDock", Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -353,6 +355,26 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        else:  # first start: give the article most of the height (once shown)
+            self._initial_dock_sizes = True
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().showEvent(event)
+        if getattr(self, "_initial_dock_sizes", False):
+            self._initial_dock_sizes = False
+            QTimer.singleShot(0, self._size_docks)
+
+    def _size_docks(self) -> None:
+        """First start: a compact table so the article gets most of the height.
+
+        (resizeDocks is ignored for tabified docks; a temporary maximum height is the
+        reliable way to set the initial split.)
+        """
+        bottom = max(160, self.height() // 4)
+        docks = [self.findChild(QDockWidget, "tableDock"), self.profile_dock]
+        for dock in docks:
+            dock.setMaximumHeight(bottom)
+        QTimer.singleShot(0, lambda: [d.setMaximumHeight(16_777_215) for d in docks])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.details._commit_note()
@@ -779,6 +801,20 @@ class MainWindow(QMainWindow):
         else:
             self.table.clearSelection()
         self._update_status()
+
+    def _score_cached(self, label_key: str, facets_json: str) -> tuple[int, str] | None:
+        """Score for the table's Strength column, cached by (label, facets)."""
+        key = (label_key, facets_json)
+        if key not in self._score_cache:
+            try:
+                from annotator.domain.facets_codec import decode_facets
+                from annotator.domain.rubric import score
+
+                result = score(label_key, decode_facets(facets_json), self.rubric)
+                self._score_cache[key] = (result.value, result.band)
+            except ValueError:
+                self._score_cache[key] = None
+        return self._score_cache[key]
 
     def _show_details(self, ann: Annotation | None) -> None:
         article = self.article

@@ -13,6 +13,10 @@ from annotator.services.open_article import OpenArticle
 _Index = QModelIndex | QPersistentModelIndex
 
 
+BAND_COLORS = {"strong": "#2e7d32", "moderate": "#827717", "weak": "#e65100",
+               "very_weak": "#c62828"}
+
+
 def _elide(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -21,13 +25,15 @@ def _elide(text: str, limit: int = 90) -> str:
 class AnnotationTableModel(QAbstractTableModel):
     """Rows are the open article's annotations in text order (start, end, id)."""
 
-    COLUMNS = ("Label", "Text", "Source mention", "Annotator", "Start", "End", "Note", "Updated")
+    COLUMNS = ("Label", "Text", "Source mention", "Strength", "Annotator", "Start", "End",
+               "Note", "Updated")
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self) -> None:
         super().__init__()
         self.article: OpenArticle | None = None
         self.labels: dict[str, Label] = {}
+        self.scorer: Any = None  # callable(label_key, facets_json) -> (value, band) | None
 
     def set_article(self, article: OpenArticle | None) -> None:
         self.beginResetModel()
@@ -81,16 +87,19 @@ class AnnotationTableModel(QAbstractTableModel):
                 return _elide(self.article.text[ann.source_start:ann.source_end], 60) \
                     if ann.has_source else ""
             if col == 3:
-                return ann.annotator
+                scored = self.scorer(ann.label, ann.facets) if self.scorer else None
+                return f"{scored[0]} {scored[1].replace('_', ' ')}" if scored else ""
             if col == 4:
-                return ann.start
+                return ann.annotator
             if col == 5:
-                return ann.end
+                return ann.start
             if col == 6:
-                return _elide(ann.note, 60)
+                return ann.end
             if col == 7:
+                return _elide(ann.note, 60)
+            if col == 8:
                 return ann.updated_at[:19].replace("T", " ")
-        elif role == Qt.ItemDataRole.ToolTipRole and col in (1, 2, 6):
+        elif role == Qt.ItemDataRole.ToolTipRole and col in (1, 2, 7):
             if col == 1:
                 return ann.text
             if col == 2 and ann.has_source:
@@ -99,7 +108,11 @@ class AnnotationTableModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.DecorationRole and col == 0:
             label = self.labels.get(ann.label)
             return QColor(label.color) if label else None
-        elif role == Qt.ItemDataRole.TextAlignmentRole and col in (4, 5):
+        elif role == Qt.ItemDataRole.ForegroundRole and col == 3 and self.scorer:
+            scored = self.scorer(ann.label, ann.facets)
+            if scored:
+                return QBrush(QColor(BAND_COLORS.get(scored[1], "#555555")))
+        elif role == Qt.ItemDataRole.TextAlignmentRole and col in (5, 6):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         elif role == self.ID_ROLE:
             return ann.id
