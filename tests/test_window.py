@@ -264,3 +264,23 @@ def test_first_start_creates_default_db_in_data_folder(qtbot, isolated_user_dirs
     win.close()
     win.project.close()
     QApplication.processEvents()
+
+
+def test_mouse_drag_selection_then_digit(window, qtbot) -> None:
+    view = window.view
+    text = window.article.text
+    phrase = "Qatari officials told Witkoff"
+    i = text.index(phrase)
+    start_rect = view.cursorRect(_cursor_at(view, i))
+    end_rect = view.cursorRect(_cursor_at(view, i + len(phrase)))
+    vp = view.viewport()
+    press = start_rect.center() + QPoint(1, 0)
+    release = end_rect.center() - QPoint(0, 0)
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=press)
+    qtbot.mouseMove(vp, pos=release)
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=release)
+    s, e = view.selection_cp()
+    assert text[s:e] == phrase
+    qtbot.keyClick(view, Qt.Key.Key_3)
+    assert [a.text for a in window.article.rows] == [phrase]
+    assert window.article.rows[0].label == "anonymous_official"
