@@ -70,6 +70,9 @@ def run_gui(db: str, files: list[Path]) -> int:
         QMessageBox.critical(None, "Cannot open database", str(exc))
         print(f"annotator: error: {exc}", file=sys.stderr)
         return 2
+    from annotator.qt.database_dialog import remember_database
+
+    remember_database(settings(), db)
     window = create_window(project)
     window.show()
     if files:

@@ -74,3 +74,40 @@ def test_colleague_changes_arrive_and_conflicts_are_told(qtbot, db_url: str,
     ben.close()
     ana.close()
     ana.project.close()
+
+
+def test_merge_colleague_file_through_window(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.qt.merge_dialog import MergeDialog
+
+    from .conftest import SEED
+
+    ben_db = tmp_path / "ben.sqlite"
+    ben = Project(ben_db)
+    aid = articles.import_files(ben, [SEED]).article_ids[0]
+    text = articles.get_article(ben, aid).text
+    i = text.index("one source said")
+    annotate.apply_edit(ben, annotate.new_annotation(
+        ben, article_id=aid, article_text=text, annotator="ben",
+        label="anonymous_unspecified", start=i, end=i + len("one source said")), actor="ben")
+    ben.close()
+    ana = _window(qtbot, str(tmp_path / "ana.sqlite"), "ana")
+    _tag(ana, "Axios reports", "media_report")
+    seen: list[MergeDialog] = []
+    original = MergeDialog.exec
+
+    def fake_exec(self):  # type: ignore[no-untyped-def]
+        seen.append(self)  # the analyst would look at the preview, then press Merge
+        return 0
+
+    MergeDialog.exec = fake_exec  # type: ignore[method-assign]
+    try:
+        ana.open_merge(ben_db)
+    finally:
+        MergeDialog.exec = original  # type: ignore[method-assign]
+    (dialog,) = seen
+    assert dialog.count("annotations_added") == 1  # the dry-run preview
+    report = dialog.run_merge()
+    assert report is not None and report.annotations_added == 1
+    assert {a.annotator for a in ana.article.rows} == {"ana", "ben"}
+    ana.close()
+    ana.project.close()

@@ -41,17 +41,21 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="open the window (importing FILEs first)")
     gui.add_argument("files", nargs="*", metavar="FILE")
 
-    add = sub.add_parser("add", help="import article files; prints ID<TAB>TITLE per file")
-    add.add_argument("files", nargs="+", metavar="FILE")
+    add = sub.add_parser("add", help="import article files (.txt .md .html .docx) or folders; "
+                                     "prints ID<TAB>TITLE per file")
+    add.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
     add.add_argument("--title", help="title for the imported article(s)")
     add.add_argument("--outlet", default="", help="outlet (publication) name")
 
     sub.add_parser("list", help="list articles: ID<TAB>TITLE<TAB>N_ANNOTATIONS")
 
     export = sub.add_parser("export", help="export annotations")
-    export.add_argument("--format", choices=["csv"], default="csv")
+    export.add_argument("--format", choices=["csv", "doccano", "labelstudio", "w3c", "brat"],
+                        default="csv")
     export.add_argument("--article", type=int, metavar="ID", help="only this article")
-    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="write here instead of stdout (required for formats other than "
+                             "csv; a folder for brat)")
     for module in _command_modules():
         module.register(sub)
     return parser
@@ -59,11 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Further subcommands live in their own modules under annotator/cli/, each with
 # NAME, register(subparsers) and run(project, args) -> exit status.
-COMMAND_MODULES = ("agreement", "stats")
+COMMAND_MODULES = ("agreement", "stats", "merge", "interop")
 
 
 def _command_modules() -> list[Any]:
     return [importlib.import_module(f"annotator.cli.{name}") for name in COMMAND_MODULES]
+
+
+def _command_names() -> set[str]:
+    """Subcommand names of the command modules (a module may name its command otherwise)."""
+    return {module.NAME for module in _command_modules()}
 
 
 def _normalise_argv(argv: list[str]) -> list[str]:
@@ -77,7 +86,8 @@ def _normalise_argv(argv: list[str]) -> list[str]:
         if arg.startswith("-"):
             i += 1
             continue
-        if arg not in BUILTIN_COMMANDS and arg not in COMMAND_MODULES:
+        if arg not in BUILTIN_COMMANDS and arg not in COMMAND_MODULES \
+                and arg not in _command_names():
             return argv[:i] + ["gui"] + argv[i:]
         return argv
     return argv + ["gui"] if not any(a in ("-h", "--help", "--version") for a in argv) else argv
@@ -110,6 +120,8 @@ def _run_headless(project: Project, args: argparse.Namespace) -> int:
     from annotator.services import articles
 
     if args.command == "add":
+        if any(Path(f).is_dir() for f in args.files):
+            return _add_with_folders(project, args)
         report = articles.import_files(project, args.files, title=args.title,
                                        outlet=args.outlet)
         for item in report.imported:
@@ -129,8 +141,33 @@ def _run_headless(project: Project, args: argparse.Namespace) -> int:
     raise AssertionError(args.command)
 
 
+def _add_with_folders(project: Project, args: argparse.Namespace) -> int:
+    """``add`` with folders: their files are imported leniently (bad ones reported, exit 2)."""
+    from annotator.services.folder_import import import_paths
+
+    report = import_paths(project, args.files, title=args.title, outlet=args.outlet)
+    for item in report.articles:
+        print(f"{item.article_id}\t{item.title}")
+    for warning in report.warnings:
+        print(f"annotator: warning: {warning}", file=sys.stderr)
+    for skipped in report.skipped:
+        print(f"annotator: skipped: {skipped.path}: {skipped.message}", file=sys.stderr)
+    for failed in report.failed:
+        print(f"annotator: error: {failed.path}: {failed.message}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_BAD_INPUT
+
+
 def _export(project: Project, args: argparse.Namespace) -> int:
     from annotator.services.export_csv import export_csv
+
+    if args.format != "csv":
+        from annotator.services.interop import export_annotations
+
+        if not args.output:
+            raise UserInputError(f"--format {args.format} needs -o PATH"
+                                 + (" (a folder)" if args.format == "brat" else ""))
+        export_annotations(project, args.format, args.output, article_id=args.article)
+        return EXIT_OK
 
     if args.output:
         out_path = Path(args.output)

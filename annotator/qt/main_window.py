@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHeaderView,
@@ -53,7 +54,7 @@ from annotator.services import annotate, articles, scoring
 from annotator.services.annotate import AnnotationChange, Edit, UpdateAnnotation
 from annotator.services.export_csv import export_csv
 from annotator.services.open_article import OpenArticle
-from annotator.services.project import Project
+from annotator.services.project import DatabaseError, Project
 
 LOAD_FIRST_DELAY_MS = 15
 """Paging in a large article's annotations starts this long after the first screen
@@ -232,6 +233,10 @@ class MainWindow(QMainWindow):
                                            "Ctrl+Shift+E", name="actionExportAll")
         self.act_name = self._action("Set analyst &name…", self.ask_analyst_name,
                                      name="actionAnalystName")
+        self.act_open_db = self._action("Open &database…", self.open_database,
+                                        "Ctrl+Shift+O", name="actionOpenDatabase")
+        self.act_merge = self._action("&Merge a colleague's tags…", lambda: self.open_merge(),
+                                      "Ctrl+M", name="actionMerge")
         self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
@@ -262,6 +267,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.act_open)
+        file_menu.addAction(self.act_open_db)
+        file_menu.addAction(self.act_merge)
         file_menu.addSeparator()
         file_menu.addAction(self.act_export_current)
         file_menu.addAction(self.act_export_all)
@@ -494,12 +501,54 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(msg, 6000)
         return ids
 
+    def open_database(self) -> None:
+        """Switch to another project file or team server (a new window on it)."""
+        from annotator.qt.database_dialog import DatabaseDialog, remember_database
+
+        dialog = DatabaseDialog(self.settings, self, current=self.project.url)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        url = dialog.selected_url()
+        try:
+            project = Project(url)
+        except (DatabaseError, UserInputError) as exc:
+            QMessageBox.critical(self, "Cannot open database", str(exc))
+            return
+        remember_database(self.settings, url)
+        self.settings.remove("session/article")
+        window = MainWindow(project, self.settings)
+        app = QApplication.instance()
+        windows = getattr(app, "_annotator_windows", [])
+        windows.append(window)
+        app._annotator_windows = windows  # type: ignore[attr-defined]
+        window.show()
+        self.close()
+
+    def open_merge(self, path: Path | None = None) -> None:
+        from annotator.qt.merge_dialog import MergeDialog
+
+        dialog = MergeDialog(self.project, self.analyst or "unknown", self)
+        dialog.merged.connect(self._after_merge)
+        if path is not None:
+            dialog.set_path(path)
+        dialog.exec()
+
+    def _after_merge(self, article_ids: list[int]) -> None:
+        self.reload_labels()  # a merge may add labels
+        self.refresh_articles(select=self.article.id if self.article else None)
+        if self.article is not None and self.article.id in article_ids:
+            self.reload_article()
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if len(paths) == 1 and paths[0].suffix.lower() in (".sqlite", ".db", ".sqlite3"):
+            event.acceptProposedAction()  # a colleague's project file: offer to merge it
+            QTimer.singleShot(0, lambda: self.open_merge(paths[0]))
+            return
         if paths:
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.import_paths(paths))

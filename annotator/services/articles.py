@@ -6,9 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.domain.docx_text import MAX_DOCX_BYTES, docx_to_text
 from annotator.domain.errors import UserInputError
+from annotator.domain.html_text import html_article_from_bytes
+from annotator.domain.markdown_text import markdown_to_text
 from annotator.domain.model import Annotation, Article, ArticleSummary, utc_now_iso
 from annotator.domain.text_import import (
+    MAX_ARTICLE_BYTES,
     ArticleInputError,
     decode_article_bytes,
     sha256_text,
@@ -17,7 +21,9 @@ from annotator.domain.text_import import (
 from annotator.services.project import Project
 from annotator.storage import crud
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".html", ".htm", ".docx")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,39 @@ class _Prepared:
     text: str
     sha256: str
     warning: str | None
+    outlet: str = ""
+    url: str = ""
+    published: str = ""
+
+
+@dataclass(frozen=True)
+class _Converted:
+    text: str
+    warning: str | None = None
+    title: str = ""
+    outlet: str = ""
+    url: str = ""
+    published: str = ""
+
+
+def _convert(suffix: str, data: bytes) -> _Converted:
+    """Article text (and what the file says about itself) from a file's bytes."""
+    if suffix == ".docx":
+        doc = docx_to_text(data)
+        return _Converted(doc.text, "; ".join(doc.warnings) or None, doc.title[:300],
+                          published=doc.created[:64])
+    if suffix in HTML_SUFFIXES:
+        page = html_article_from_bytes(data)
+        url = page.url if page.url.lower().startswith(("http://", "https://")) else ""
+        return _Converted(page.text, "; ".join(page.warnings) or None, page.title[:300],
+                          page.site[:200], url[:2000], page.published[:64])
+    decoded = decode_article_bytes(data)
+    if suffix in MARKDOWN_SUFFIXES:
+        md = markdown_to_text(decoded.text)
+        if not md.text.strip():
+            raise ArticleInputError("file has no text once the Markdown markup is removed")
+        return _Converted(md.text, decoded.warning, md.title[:300])
+    return _Converted(decoded.text, decoded.warning)
 
 
 def _prepare(path: Path, title: str | None) -> _Prepared:
@@ -59,21 +98,32 @@ def _prepare(path: Path, title: str | None) -> _Prepared:
             f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
             f"use {', '.join(SUPPORTED_SUFFIXES)}"
         )
+    suffix = path.suffix.lower()
+    limit = MAX_DOCX_BYTES if suffix == ".docx" else MAX_ARTICLE_BYTES
     try:
+        size = path.stat().st_size  # refuse a huge file before reading any of it
+        if size > limit:
+            raise ArticleInputError(
+                f"{path}: file is too large ({size / 1e6:.0f} MB; the limit is "
+                f"{limit / 1e6:.0f} MB per article)"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise UserInputError(f"{path}: cannot read file ({exc.strerror})") from None
     try:
-        decoded = decode_article_bytes(data)
+        converted = _convert(suffix, data)
     except ArticleInputError as exc:
         raise ArticleInputError(f"{path}: {exc}") from None
-    text = decoded.text
+    text = converted.text
     return _Prepared(
         path=path,
-        title=title or title_from_text(text, path.stem),
+        title=title or converted.title or title_from_text(text, path.stem),
         text=text,
         sha256=sha256_text(text),
-        warning=decoded.warning,
+        warning=converted.warning,
+        outlet=converted.outlet,
+        url=converted.url,
+        published=converted.published,
     )
 
 
@@ -103,7 +153,8 @@ def import_files(
                 continue
             article_id = crud.add_article(
                 session=session, title=item.title, text=item.text, sha256=item.sha256,
-                imported_at=stamp, outlet=outlet, original_filename=item.path.name,
+                imported_at=stamp, outlet=outlet or item.outlet, url=item.url,
+                published=item.published, original_filename=item.path.name,
             )
             report.imported.append(
                 ImportedArticle(article_id, item.title, str(item.path), warning=item.warning)
