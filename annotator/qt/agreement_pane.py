@@ -1,0 +1,613 @@
+"""Inter-annotator agreement pane: κ / α and span P/R/F1 for an article or the corpus.
+
+All figures come from :func:`annotator.services.agreement_report.agreement`; this module
+only shows them. The report is computed in :meth:`AgreementPane.show_article`,
+:meth:`AgreementPane.refresh` and when the reviewer changes the scope or the annotators
+— never while painting: the cards and the table model hold plain numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.csv_safety import neutralise
+from annotator.domain.errors import UserInputError
+from annotator.domain.model import REVIEWED_LAYER, Label
+from annotator.services import articles
+from annotator.services.agreement_report import MODES, AgreementReport, agreement
+from annotator.services.project import Project
+
+_Index = QModelIndex | QPersistentModelIndex
+
+MODE_NAMES = {
+    "exact_label": "Exact span · same label",
+    "exact_any_label": "Exact span · any label",
+    "overlap_label": "Overlap · same label",
+    "overlap_any_label": "Overlap · any label",
+}
+MODE_TIPS = {
+    "exact_label": "A span matches only with identical boundaries and the same label",
+    "exact_any_label": "Identical boundaries; the labels may differ",
+    "overlap_label": "Spans sharing at least one character, with the same label",
+    "overlap_any_label": "Spans sharing at least one character; the labels may differ",
+}
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
+def interpret(value: float | None) -> str:
+    """Landis & Koch (1977) wording for a κ/α value — a convention, not a verdict."""
+    if value is None:
+        return ""
+    if value < 0:
+        return "worse than chance"
+    for limit, word in ((0.2, "slight"), (0.4, "fair"), (0.6, "moderate"),
+                        (0.8, "substantial")):
+        if value <= limit:
+            return f"{word} agreement"
+    return "almost perfect agreement"
+
+
+def score_color(value: float | None) -> QColor | None:
+    """A faint red → amber → green tint for a 0–1 score."""
+    if value is None:
+        return None
+    v = max(0.0, min(1.0, value))
+    hue = int(120 * v)  # 0 red … 120 green
+    color = QColor.fromHsv(hue, 150, 235)
+    color.setAlpha(110)
+    return color
+
+
+def short_label_name(name: str) -> str:
+    return re.sub(r"\s*\([^)]*\)\s*$", "", name) or name
+
+
+class CoefficientCard(QFrame):
+    """One coefficient: caption, big value, detail line."""
+
+    def __init__(self, caption: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(1)
+        self.caption = QLabel(caption)
+        self.value = QLabel("—")
+        self.value.setObjectName(f"{name}Value")
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail = QLabel("")
+        self.detail.setObjectName(f"{name}Detail")
+        self.detail.setWordWrap(True)
+        font = QFont(self.value.font())
+        font.setPointSizeF(font.pointSizeF() * 1.9)
+        font.setBold(True)
+        self.value.setFont(font)
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        self.caption.setStyleSheet(f"color: {muted};")
+        self.detail.setStyleSheet(f"color: {muted};")
+        for w in (self.caption, self.value, self.detail):
+            layout.addWidget(w)
+        layout.addStretch(1)
+
+    def set(self, value: float | None, detail: str, tooltip: str = "") -> None:
+        self.value.setText(_fmt(value))
+        self.detail.setText(detail)
+        self.setToolTip(tooltip)
+
+
+class PrfTableModel(QAbstractTableModel):
+    """Span P/R/F1 rows of the report (``measure == "span_prf"``), optionally one mode."""
+
+    COLUMNS = ("Pair", "Mode", "Label", "TP", "FP", "FN", "Precision", "Recall", "F1")
+    KEYS = ("pair", "mode", "label", "tp", "fp", "fn", "precision", "recall", "f1")
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, Any]] = []
+        self.labels: dict[str, Label] = {}
+
+    def set_rows(self, rows: list[dict[str, Any]], labels: dict[str, Label]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.labels = labels
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section >= 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return {0: "B's spans scored against A's as the reference",
+                    3: "Matched spans", 4: "B's spans with no match in A",
+                    5: "A's spans with no match in B",
+                    6: "Share of B's spans that match A's", 7: "Share of A's spans B found",
+                    8: "Harmonic mean of precision and recall"}.get(section)
+        return None
+
+    def _label(self, key: str) -> str:
+        if key == "(all)":
+            return "All labels"
+        label = self.labels.get(key)
+        return short_label_name(label.name) if label else key
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        overall = row["label"] == "(all)"
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return f"{row['annotator_b']} against {row['annotator_a']}"
+            if col == 1:
+                return MODE_NAMES.get(row["mode"], row["mode"])
+            if col == 2:
+                return self._label(row["label"])
+            value = row[self.KEYS[col]]
+            return str(value) if col < 6 else _fmt(value)
+        if role == self.SORT_ROLE:
+            if col == 0:
+                return f"{row['annotator_a']}\0{row['annotator_b']}".casefold()
+            if col == 1:
+                return MODES.index(row["mode"]) if row["mode"] in MODES else 99
+            if col == 2:
+                return "" if overall else self._label(row["label"]).casefold()
+            value = row[self.KEYS[col]]
+            return -1.0 if value is None else float(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and overall:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and col == 8:
+            color = score_color(row["f1"])
+            return QBrush(color) if color is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 1:
+                return MODE_TIPS.get(row["mode"])
+            if col == 2 and not overall:
+                label = self.labels.get(row["label"])
+                return label.name if label else row["label"]
+        return None
+
+
+class AgreementPane(QWidget):
+    """Cohen's κ, Fleiss' κ, Krippendorff's α and span P/R/F1 for the chosen annotators."""
+
+    reportChanged = Signal()
+    """A new report was computed (or cleared)."""
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("agreementPane")
+        self.project = project
+        self.article_id: int | None = None
+        self.scope = "corpus"  # or "article"
+        self.report: AgreementReport | None = None
+        self.present: list[str] = []
+        self._choices: dict[str, bool] = {}
+        """Annotators the reviewer ticked or unticked (others follow the default)."""
+        self._loading = False
+        self._error = ""
+        self._title = ""
+        self._build()
+        self._render()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.setSpacing(8)
+
+        top = QHBoxLayout()
+        top.setSpacing(0)
+        self.scope_group = QButtonGroup(self)
+        self.scope_group.setExclusive(True)
+        self.scope_article = QToolButton()
+        self.scope_article.setObjectName("agreementScopeArticle")
+        self.scope_article.setText("Article")
+        self.scope_article.setToolTip("Agreement on the open article")
+        self.scope_corpus = QToolButton()
+        self.scope_corpus.setObjectName("agreementScopeCorpus")
+        self.scope_corpus.setText("Corpus")
+        self.scope_corpus.setToolTip("Agreement over every article (counts pooled)")
+        for n, button in enumerate((self.scope_article, self.scope_corpus)):
+            button.setCheckable(True)
+            button.setAutoRaise(False)
+            button.setMinimumWidth(84)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.scope_group.addButton(button, n)
+            top.addWidget(button)
+        self.scope_corpus.setChecked(True)
+        self.scope_group.idClicked.connect(self._scope_clicked)
+        top.addSpacing(12)
+        self.heading = QLabel()
+        self.heading.setObjectName("agreementHeading")
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.heading.setWordWrap(True)
+        top.addWidget(self.heading, 1)
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setObjectName("agreementRefresh")
+        self.refresh_button.setToolTip("Recompute (after colleagues' changes)")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setObjectName("agreementExport")
+        self.export_button.setToolTip("Save every figure of this report as CSV (UTF-8)")
+        self.export_button.clicked.connect(self.export_dialog)
+        top.addWidget(self.refresh_button)
+        top.addSpacing(6)
+        top.addWidget(self.export_button)
+        outer.addLayout(top)
+
+        who = QHBoxLayout()
+        who_label = QLabel("&Annotators")
+        self.annotator_list = QListWidget()
+        self.annotator_list.setObjectName("agreementAnnotators")
+        self.annotator_list.setFlow(QListWidget.Flow.LeftToRight)
+        self.annotator_list.setWrapping(False)
+        self.annotator_list.setSpacing(2)
+        self.annotator_list.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.annotator_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        row_height = self.annotator_list.fontMetrics().height() + 10
+        self.annotator_list.setFixedHeight(row_height + 2 * self.annotator_list.frameWidth())
+        self.annotator_list.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                          QSizePolicy.Policy.Fixed)
+        self.annotator_list.setToolTip("Tick the annotators to compare (Space toggles). "
+                                       "The reviewed layer is off by default.")
+        self.annotator_list.itemChanged.connect(self._annotator_toggled)
+        who_label.setBuddy(self.annotator_list)
+        who.addWidget(who_label)
+        who.addWidget(self.annotator_list, 1)
+        outer.addLayout(who)
+
+        self.message = QLabel()
+        self.message.setObjectName("agreementMessage")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setStyleSheet("color:#666; padding:24px;")
+        outer.addWidget(self.message)
+
+        self.results = QWidget()
+        self.results.setObjectName("agreementResults")
+        res = QVBoxLayout(self.results)
+        res.setContentsMargins(0, 0, 0, 0)
+        res.setSpacing(6)
+        cards = QHBoxLayout()
+        cards.setSpacing(8)
+        self.card_cohen = CoefficientCard("Cohen's κ", "agreementCohen")
+        self.card_fleiss = CoefficientCard("Fleiss' κ", "agreementFleiss")
+        self.card_alpha = CoefficientCard("Krippendorff's α (nominal)", "agreementAlpha")
+        for card in (self.card_cohen, self.card_fleiss, self.card_alpha):
+            cards.addWidget(card)
+        res.addLayout(cards)
+        self.units_note = QLabel()
+        self.units_note.setObjectName("agreementUnits")
+        self.units_note.setWordWrap(True)
+        self.units_note.setStyleSheet("color:#666")
+        res.addWidget(self.units_note)
+
+        table_head = QHBoxLayout()
+        self.table_title = QLabel()
+        self.table_title.setObjectName("agreementTableTitle")
+        self.table_title.setTextFormat(Qt.TextFormat.RichText)
+        self.table_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.table_title.setWordWrap(True)
+        table_head.addWidget(self.table_title, 1)
+        mode_label = QLabel("&Mode")
+        self.mode_combo = QComboBox()
+        self.mode_combo.setObjectName("agreementMode")
+        self.mode_combo.addItem("All modes", "")
+        for mode in MODES:
+            self.mode_combo.addItem(MODE_NAMES[mode], mode)
+            self.mode_combo.setItemData(self.mode_combo.count() - 1, MODE_TIPS[mode],
+                                        Qt.ItemDataRole.ToolTipRole)
+        mode_label.setBuddy(self.mode_combo)
+        self.mode_combo.currentIndexChanged.connect(lambda _i: self._render_table())
+        table_head.addWidget(mode_label)
+        table_head.addWidget(self.mode_combo)
+        res.addLayout(table_head)
+
+        self.model = PrfTableModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(PrfTableModel.SORT_ROLE)
+        self.table = QTableView()
+        self.table.setObjectName("agreementTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        for col, width in ((0, 150), (1, 178), (3, 44), (4, 44), (5, 44), (6, 72), (7, 60),
+                           (8, 56)):
+            header.resizeSection(col, width)
+        header.setHighlightSections(False)
+        res.addWidget(self.table, 1)
+        outer.addWidget(self.results, 1)
+
+    # ------------------------------------------------------------------ data
+    def show_article(self, article_id: int | None) -> None:
+        """Show agreement on ``article_id`` (``None``: the corpus). Computes once."""
+        self.article_id = article_id
+        self.scope = "article" if article_id is not None else "corpus"
+        self.refresh()
+
+    def set_scope(self, scope: str) -> None:
+        """``"article"`` (needs an article) or ``"corpus"``; recomputes."""
+        if scope == "article" and self.article_id is None:
+            scope = "corpus"
+        if scope != self.scope:
+            self.scope = scope
+            self.refresh()
+
+    def _scope_clicked(self, button_id: int) -> None:
+        self.set_scope("article" if button_id == 0 else "corpus")
+
+    def refresh(self) -> None:
+        """Re-read the annotators present and recompute the report."""
+        self._title = ""
+        if self.article_id is not None:
+            try:
+                self._title = articles.get_article(self.project, self.article_id).title
+            except UserInputError:
+                self.article_id, self.scope = None, "corpus"
+        self.present = self._annotators_present()
+        self._fill_annotators()
+        self._compute()
+
+    def _annotators_present(self) -> list[str]:
+        if self.scope == "article" and self.article_id is not None:
+            ids = [self.article_id]
+        else:
+            ids = [a.id for a in articles.list_articles(self.project) if a.n_annotations]
+        names: set[str] = set()
+        try:
+            for aid in ids:
+                names.update(a.annotator for a in articles.load_annotations(self.project, aid))
+        except UserInputError:
+            return []
+        return sorted(names, key=lambda n: (n == REVIEWED_LAYER, n.casefold()))
+
+    def _fill_annotators(self) -> None:
+        self._loading = True
+        try:
+            self.annotator_list.clear()
+            for name in self.present:
+                shown = "Reviewed layer" if name == REVIEWED_LAYER else name
+                item = QListWidgetItem(shown)
+                item.setData(Qt.ItemDataRole.UserRole, name)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                checked = self._choices.get(name, name != REVIEWED_LAYER)
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                self.annotator_list.addItem(item)
+        finally:
+            self._loading = False
+
+    def _annotator_toggled(self, item: QListWidgetItem) -> None:
+        if self._loading:
+            return
+        name = str(item.data(Qt.ItemDataRole.UserRole))
+        self._choices[name] = item.checkState() == Qt.CheckState.Checked
+        self._compute()
+
+    def chosen_annotators(self) -> list[str]:
+        out = []
+        for i in range(self.annotator_list.count()):
+            item = self.annotator_list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def set_annotators(self, names: list[str]) -> None:
+        """Tick exactly ``names`` (of those present) and recompute."""
+        for name in self.present:
+            self._choices[name] = name in names
+        self._fill_annotators()
+        self._compute()
+
+    def _compute(self) -> None:
+        self.report = None
+        self._error = ""
+        chosen = self.chosen_annotators()
+        if len(chosen) >= 2:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.report = agreement(
+                    self.project,
+                    article_id=self.article_id if self.scope == "article" else None,
+                    annotators=chosen)
+            except UserInputError as exc:
+                self._error = str(exc)
+            finally:
+                QApplication.restoreOverrideCursor()
+        self._render()
+        self.reportChanged.emit()
+
+    # ------------------------------------------------------------------ render
+    def _message(self) -> str:
+        if self.report is not None:
+            return ""
+        if self._error:
+            return html.escape(self._error)
+        where = "this article" if self.scope == "article" else "the project"
+        if not self.present:
+            return f"Nobody has tagged {where} yet, so there is no agreement to measure."
+        if len(self.present) == 1:
+            return (f"Only <b>{html.escape(self.present[0])}</b> has tagged {where}. "
+                    "Agreement needs at least two annotators.")
+        return "Tick at least two annotators above to measure their agreement."
+
+    def _render(self) -> None:
+        self.scope_article.setEnabled(self.article_id is not None)
+        (self.scope_article if self.scope == "article" else self.scope_corpus).setChecked(True)
+        report = self.report
+        message = self._message()
+        self.message.setText(message)
+        self.message.setVisible(bool(message))
+        self.results.setVisible(report is not None)
+        self.export_button.setEnabled(report is not None)
+        title = " ".join(self._title.split())
+        self.heading.setToolTip(title if self.scope == "article" else "")
+        title = title if len(title) <= 44 else title[:43].rstrip() + "…"
+        where = (title or f"Article {self.article_id}") if self.scope == "article" \
+            else "Whole corpus"
+        if report is not None:
+            n = report.n_articles
+            where += f" · {n} article{'s' if n != 1 else ''}" if self.scope == "corpus" else ""
+            where += f" · {len(report.annotators)} annotators"
+        self.heading.setText(f"<b>{html.escape(where)}</b>")
+        if report is None:
+            self.model.set_rows([], {})
+            return
+        lab = report.labels
+        units = (f"{lab.n_units} unit{'s' if lab.n_units != 1 else ''}, "
+                 f"{lab.n_complete_units} labelled by everyone")
+        two = len(report.annotators) == 2
+        self.card_cohen.set(
+            lab.cohen_kappa,
+            (interpret(lab.cohen_kappa) or "undefined here") + f" · n = {lab.n_complete_units}"
+            if two else "needs exactly two annotators",
+            "Two annotators, units both labelled; chance from each one's label mix")
+        self.card_fleiss.set(
+            lab.fleiss_kappa,
+            (interpret(lab.fleiss_kappa) or "undefined here") + f" · n = {lab.n_complete_units}",
+            "Any number of annotators, units everyone labelled")
+        self.card_alpha.set(
+            lab.alpha, (interpret(lab.alpha) or "undefined here") + f" · n = {lab.n_units}",
+            "Any number of annotators; units some did not label count as missing data")
+        self.units_note.setText(
+            f"Label agreement on exact-span units: {units}. “—” means there is nothing to "
+            "measure (e.g. no shared spans, or a single label used throughout). Wording after "
+            "Landis &amp; Koch (1977).")
+        self.units_note.setTextFormat(Qt.TextFormat.RichText)
+        self._render_table()
+
+    def _render_table(self) -> None:
+        report = self.report
+        mode = str(self.mode_combo.currentData() or "")
+        rows = [] if report is None else [
+            r for r in report.rows()
+            if r["measure"] == "span_prf" and (not mode or r["mode"] == mode)]
+        self.model.set_rows(rows, {lab.key: lab for lab in self.project.labels()})
+        pairs = report.pairs if report is not None else []
+        self.table.setColumnHidden(0, len(pairs) <= 1)
+        if len(pairs) == 1:
+            who = (f"{html.escape(pairs[0].annotator_b)} against "
+                   f"{html.escape(pairs[0].annotator_a)}")
+        else:
+            who = "B against A, for every pair"
+        self.table_title.setText(f"<b>Span agreement</b> <span style='color:#777'>— "
+                                 f"precision, recall and F1 of {who}</span>")
+
+    def coefficients(self) -> dict[str, str]:
+        """What the cards show: ``cohen``, ``fleiss``, ``alpha`` -> displayed text."""
+        return {"cohen": self.card_cohen.value.text(), "fleiss": self.card_fleiss.value.text(),
+                "alpha": self.card_alpha.value.text()}
+
+    # ------------------------------------------------------------------ export
+    def export_csv(self, path: str | Path) -> int:
+        """Write the report's rows (``report.rows()``) as CSV; returns the row count.
+
+        RFC 4180 (CRLF line ends, minimal quoting), UTF-8; ``None`` is an empty cell and
+        text cells that a spreadsheet would run as a formula are neutralised
+        (:mod:`annotator.domain.csv_safety`). Written to a temporary file first, so a
+        failed export never leaves half a file. Raises ``OSError``/``UserInputError``.
+        """
+        if self.report is None:
+            raise UserInputError("there is no agreement report to export")
+        rows = self.report.rows()
+        target = Path(path)
+        tmp = target.with_name(target.name + ".partial")
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="") as out:
+                writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else [])
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow({k: neutralise(v) if isinstance(v, str) else v
+                                     for k, v in row.items()})
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return len(rows)
+
+    def export_dialog(self) -> None:
+        if self.report is None:
+            return
+        stem = (f"agreement-article-{self.article_id}" if self.scope == "article"
+                else "agreement-corpus")
+        path, _ = QFileDialog.getSaveFileName(self, "Export agreement as CSV", f"{stem}.csv",
+                                              "CSV (*.csv)")
+        if not path:
+            return
+        if not path.lower().endswith(".csv"):
+            path += ".csv"
+        try:
+            n = self.export_csv(path)
+        except (OSError, UserInputError) as exc:
+            QMessageBox.warning(self, "Export failed", f"{path}: {exc}")
+            return
+        self.export_button.setToolTip(f"Last export: {n} rows to {path}")
