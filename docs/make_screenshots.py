@@ -34,6 +34,7 @@ def _tag(window, phrase: str, key: str, source: str | None = None,  # type: igno
 def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="annotator-shots-"))
     os.environ["ANNOTATOR_SETTINGS"] = str(tmp / "settings.ini")
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from annotator.app import create_window, settings
@@ -69,6 +70,49 @@ def main() -> int:
     for _ in range(10):
         app.processEvents()
     out = DOCS / "screenshot-main.png"
+    window.grab().save(str(out))
+    print(out)
+
+    # A colleague tagged the same article differently: compare mode and agreement.
+    from annotator.services import annotate, articles
+
+    ben = window.project
+    aid = window.article.id
+    for phrase, key, trim in [
+        (claim, "anonymous_unspecified", 0),
+        ("Axios reports", "media_report", 0),
+        ('"If you meet them and shake their hand, there will be a deal," a senior Qatari '
+         "official reportedly said", "unattributed", 0),
+        ("Witkoff responded: \"President Trump’s message is that you will be treated "
+         "fairly and that he stands behind all 20 points of his peace plan.\"",
+         "named_person", 45),
+        ("Following the meeting, Hamas conferred privately with the mediators",
+         "anonymous_unspecified", 0),
+    ]:
+        i = text.index(phrase)
+        annotate.apply_edit(ben, annotate.new_annotation(
+            ben, article_id=aid, article_text=text, annotator="Ben Reviewer", label=key,
+            start=i, end=i + len(phrase) - trim), actor="Ben Reviewer")
+    del articles
+    window.refresh_now()
+    window.show_review()
+    for _ in range(10):
+        app.processEvents()
+    window.review_panel.next_item()
+    for _ in range(10):
+        app.processEvents()
+    out = DOCS / "screenshot-compare.png"
+    window.grab().save(str(out))
+    print(out)
+    window.agreement_dock.show()
+    window.agreement_dock.raise_()
+    window.resizeDocks([window.agreement_dock], [330], Qt.Orientation.Vertical)
+    for _ in range(10):
+        app.processEvents()
+    window.agreement_pane.show_article(aid)
+    for _ in range(10):
+        app.processEvents()
+    out = DOCS / "screenshot-agreement.png"
     window.grab().save(str(out))
     print(out)
     window.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
+
 from annotator.services import annotate, articles
 from annotator.services.project import Project
 
@@ -17,6 +19,8 @@ def _window(qtbot, url: str, name: str):  # type: ignore[no-untyped-def]
     win = create_window(url)
     qtbot.addWidget(win)
     win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
     return win
 
 
@@ -109,5 +113,51 @@ def test_merge_colleague_file_through_window(qtbot, tmp_path) -> None:  # type: 
     report = dialog.run_merge()
     assert report is not None and report.annotations_added == 1
     assert {a.annotator for a in ana.article.rows} == {"ana", "ben"}
+    ana.close()
+    ana.project.close()
+
+
+def test_compare_mode_review_and_agreement_in_window(qtbot, db_url: str) -> None:
+    """Two analysts tag the seed; the reviewer compares, walks disagreements with N,
+    settles one into the reviewed layer, and the agreement pane shows the reference κ."""
+    from annotator.services.agreement_report import agreement
+
+    ana = _window(qtbot, db_url, "ana")
+    _tag(ana, "Axios reports", "media_report")
+    _tag(ana, "one source said", "anonymous_unspecified")
+    ben = Project(db_url)
+    (summary,) = articles.list_articles(ben)
+    text = articles.get_article(ben, summary.id).text
+    for phrase, key in (("Axios reports", "media_report"),
+                        ("one source said", "unattributed")):
+        i = text.index(phrase)
+        annotate.apply_edit(ben, annotate.new_annotation(
+            ben, article_id=summary.id, article_text=text, annotator="ben", label=key,
+            start=i, end=i + len(phrase)), actor="ben")
+    ana.refresh_now()
+    ana.show_review()
+    qtbot.waitUntil(lambda: ana._compare_on(), timeout=5000)
+    panel = ana.review_panel
+    assert ana.view.highlighter.compare_kinds  # compare colours are painted
+    ana.select_annotation(None)
+    ana.view.setFocus()
+    qtbot.waitUntil(ana.isActiveWindow, timeout=5000)
+    qtbot.keyClick(ana.view, Qt.Key.Key_N)
+    chosen = ana.article.by_id[ana.selected_id]
+    assert chosen.text == "one source said"  # the only open disagreement
+    assert panel.accept_side("a")
+    reviewed = [a for a in articles.load_annotations(ben, summary.id)
+                if a.annotator == "reviewed"]
+    assert len(reviewed) == 1 and reviewed[0].reviewed_by == "ana"
+    assert reviewed[0].label == "anonymous_unspecified"
+    # agreement pane equals the service's reference computation
+    ana.agreement_dock.show()
+    ana.agreement_dock.raise_()
+    ana.agreement_pane.set_annotators(["ana", "ben"])
+    ana.agreement_pane.show_article(summary.id)
+    expected = agreement(ben, article_id=summary.id, annotators=["ana", "ben"])
+    assert ana.agreement_pane.report is not None
+    assert ana.agreement_pane.report.labels.cohen_kappa == expected.labels.cohen_kappa
+    ben.close()
     ana.close()
     ana.project.close()

@@ -43,12 +43,15 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import Annotation, Label
+from annotator.qt.agreement_pane import AgreementPane
 from annotator.qt.article_view import ArticleView
+from annotator.qt.comments import CommentsThread
 from annotator.qt.details import AnnotationDetails
 from annotator.qt.layers import LayersPanel
 from annotator.qt.models import AnnotationTableModel, ArticleListModel
 from annotator.qt.palette import LabelPalette, swatch
 from annotator.qt.profile_pane import ProfilePane
+from annotator.qt.review_panel import ReviewPanel
 from annotator.qt.undo import EditCommand
 from annotator.services import annotate, articles, scoring
 from annotator.services.annotate import AnnotationChange, Edit, UpdateAnnotation
@@ -186,6 +189,30 @@ class MainWindow(QMainWindow):
         self._profile_timer.setInterval(400)
         self._profile_timer.timeout.connect(self._refresh_profile)
 
+        self.review_panel = ReviewPanel(self.project, self)
+        self.review_dock = self._dock(self.review_panel, "Review", "reviewDock",
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.findChild(QDockWidget, "detailsDock"), self.review_dock)
+        self.findChild(QDockWidget, "detailsDock").raise_()
+        self.review_panel.selection_provider = self.view.selection_cp
+        self.review_panel.itemActivated.connect(self._review_item_activated)
+        self.review_panel.reviewChanged.connect(lambda _aid: self.reload_article())
+        self.review_panel.itemsChanged.connect(lambda: self._apply_layers())
+        self.review_dock.visibilityChanged.connect(self._review_visibility)
+
+        self.comments = CommentsThread(self.project, self)
+        self.comments_dock = self._dock(self.comments, "Discussion", "commentsDock",
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.review_dock, self.comments_dock)
+        self.findChild(QDockWidget, "detailsDock").raise_()
+
+        self.agreement_pane = AgreementPane(self.project, self)
+        self.agreement_dock = self._dock(self.agreement_pane, "Agreement", "agreementDock",
+                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.profile_dock, self.agreement_dock)
+        self.findChild(QDockWidget, "tableDock").raise_()
+        self.agreement_dock.visibilityChanged.connect(lambda _v: self._schedule_agreement())
+
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_INTERVAL_MS)
         self._refresh_timer.timeout.connect(self.check_for_updates)
@@ -257,6 +284,12 @@ class MainWindow(QMainWindow):
         self.act_prev = self._action("&Previous annotation", lambda: self.step_annotation(-1),
                                      "Ctrl+Up", name="actionPrevAnnotation")
         self.act_escape = self._action("Clear selection", self._escape, "Esc")
+        self.act_next_review = self._action("Next disagreement", self._next_disagreement, "N",
+                                            name="actionNextDisagreement")
+        self.act_prev_review = self._action("Previous disagreement", self._prev_disagreement,
+                                            "P", name="actionPrevDisagreement")
+        self.act_compare = self._action("&Compare and review…", self.show_review, "Ctrl+R",
+                                        name="actionCompare")
         self.act_refresh = self._action("&Refresh (colleagues' changes)", self.refresh_now,
                                         QKeySequence.StandardKey.Refresh, name="actionRefresh")
         self.act_taxonomy = self._action("Edit &taxonomy (source types)…", self.edit_taxonomy,
@@ -287,6 +320,10 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.act_prev)
         edit_menu.addSeparator()
         edit_menu.addAction(self.act_taxonomy)
+        review_menu = bar.addMenu("&Review")
+        review_menu.addAction(self.act_compare)
+        review_menu.addAction(self.act_next_review)
+        review_menu.addAction(self.act_prev_review)
         self.tag_menu = bar.addMenu("&Tag")
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.act_refresh)
@@ -352,6 +389,8 @@ class MainWindow(QMainWindow):
             self.settings.setValue("analyst/name", name)
             self.settings.sync()
             self._update_status()
+            if hasattr(self, "review_panel"):
+                self.review_panel.set_reviewer(name)
             return True
         return False
 
@@ -435,6 +474,9 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_layers()
         self._schedule_profile()
+        self._schedule_agreement()
+        if self._compare_on():
+            self._update_review_context()
         if not self.article.complete:
             # Page in the rest once the first screen has been painted (or after a
             # while if the window is not visible).
@@ -473,6 +515,8 @@ class MainWindow(QMainWindow):
         else:
             self._update_layers()
             self._schedule_profile()
+            if self._compare_on():
+                self._update_review_context()
 
     def open_files(self) -> None:
         start = str(self.settings.value("paths/lastOpenDir", str(Path.home())))
@@ -664,6 +708,8 @@ class MainWindow(QMainWindow):
         self.refresh_article_counts()
         self._update_layers()
         self._schedule_profile()
+        if self._compare_on():
+            self._update_review_context()
 
     def _update_layers(self) -> None:
         if self.article is None:
@@ -672,19 +718,69 @@ class MainWindow(QMainWindow):
         self.layers.set_annotators(self.article.annotator_counts())
         self._apply_layers(repaint=False)
 
+    def _compare_on(self) -> bool:
+        return self.review_dock.isVisible() and not self.review_dock.visibleRegion().isEmpty()
+
     def _apply_layers(self, repaint: bool = True) -> None:
+        """Push layer/compare settings to the highlighter; repaint only if they changed."""
         hidden = self.layers.hidden
+        compare = self.review_panel.compare_colors() if self._compare_on() else None
         colors = tuple(sorted(self.layers.colors.items())) if self.layers.mode == "annotator" \
             else ()
-        state = (self.layers.mode, colors,
-                 tuple(sorted(hidden)), id(self.view.highlighter.compare_kinds))
+        state = (self.layers.mode, colors, tuple(sorted(hidden)),
+                 tuple(sorted(compare.items())) if compare is not None else None)
         if state == self._layer_state:
             return  # nothing visible changed: no repaint
         self._layer_state = state
         self.view.highlighter.set_mode(
             color_by=self.layers.mode, annotator_colors=self.layers.colors,
-            compare_kinds=self.view.highlighter.compare_kinds,
-            visible_filter=(lambda name: name not in hidden) if hidden else None)
+            compare_kinds=compare,
+            visible_filter=(lambda name: name not in hidden) if hidden and compare is None
+            else None)
+
+    def show_review(self) -> None:
+        self.review_dock.show()
+        self.review_dock.raise_()
+        self._update_review_context()
+
+    def _review_visibility(self, _visible: bool) -> None:
+        if self._compare_on():
+            self._update_review_context()
+        self._apply_layers()
+
+    def _update_review_context(self) -> None:
+        article = self.article
+        if article is None or not article.complete:
+            self.review_panel.set_context(None, [], self.analyst)
+            return
+        names = sorted(article.annotator_counts())
+        self.review_panel.set_context(article.id, names, self.analyst or "unknown",
+                                      article_text=article.text)
+        self._apply_layers()
+
+    def _review_item_activated(self, start: int, end: int, a_id: object, b_id: object) -> None:
+        if self.article is None:
+            return
+        target = a_id if a_id in self.article.by_id else b_id
+        if target in self.article.by_id:
+            self.select_annotation(str(target))
+        else:
+            self.view.select_cp(start, start)
+
+    def _next_disagreement(self) -> None:
+        if not self._compare_on():
+            self.show_review()
+        self.review_panel.next_item()
+
+    def _prev_disagreement(self) -> None:
+        if not self._compare_on():
+            self.show_review()
+        self.review_panel.prev_item()
+
+    def _schedule_agreement(self) -> None:
+        dock = self.agreement_dock
+        if dock.isVisible() and not dock.visibleRegion().isEmpty():
+            self.agreement_pane.show_article(self.article.id if self.article else None)
 
     def _schedule_profile(self) -> None:
         if self.profile_dock.isVisible() and not self.profile_dock.visibleRegion().isEmpty():
@@ -749,6 +845,8 @@ class MainWindow(QMainWindow):
                 and change.before.annotator != change.after.annotator):
             self._update_layers()
         self._schedule_profile()
+        if self._compare_on():
+            self.review_panel.refresh()
         if change.after is not None:
             self.select_annotation(change.after.id, scroll_text=False)
         elif self.selected_id == change.annotation_id:
@@ -836,6 +934,7 @@ class MainWindow(QMainWindow):
         label = self.label_by_key.get(ann.label) if ann else None
         self.view.mark_selected(self.selected_id, label.color if label else None)
         self._show_details(ann)
+        self.comments.show_annotation(self.selected_id, self.analyst or "unknown")
         if ann is not None and article is not None:
             row = article.row_of(ann.id)
             if row is not None:
@@ -995,6 +1094,9 @@ class MainWindow(QMainWindow):
                 ("S", "set the selected annotation's source mention to the selected text"),
                 ("Delete", "delete the selected annotation"),
                 ("Ctrl+Down / Ctrl+Up", "next / previous annotation"),
+                ("N / P", "next / previous open disagreement (Review)"),
+                ("Ctrl+R", "compare two analysts and review"),
+                ("F5", "refresh with colleagues' changes"),
                 ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
                 ("Esc", "clear the selection"),
                 ("Ctrl+O", "open or import articles"),
