@@ -66,7 +66,14 @@ LOAD_UNPAINTED_DELAY_MS = 250
 REFRESH_INTERVAL_MS = 20_000
 """How often an open window checks the database for colleagues' changes."""
 
-ARTICLE_FILTER = "Articles (*.txt *.md *.markdown *.text);;All files (*)"
+ARTICLE_FILTER = ("Articles (*.txt *.md *.markdown *.text *.html *.htm *.docx);;"
+                  "All files (*)")
+EXPORT_FORMATS = (
+    ("doccano JSONL (UTF-16 offsets)", "doccano", "JSONL (*.jsonl)", ".jsonl"),
+    ("Label Studio JSON (UTF-16 offsets)", "labelstudio", "JSON (*.json)", ".json"),
+    ("W3C Web Annotation (code points)", "w3c", "JSON-LD (*.jsonld *.json)", ".jsonld"),
+    ("brat standoff folder (code points)", "brat", "", ""),
+)
 
 
 class MainWindow(QMainWindow):
@@ -258,6 +265,21 @@ class MainWindow(QMainWindow):
         self.act_export_all = self._action("Export CSV (&all articles)…",
                                            lambda: self.export_dialog(current=False),
                                            "Ctrl+Shift+E", name="actionExportAll")
+        self.act_import_folder = self._action("Import &folder…", self.import_folder,
+                                              name="actionImportFolder")
+        self.act_paste = self._action("&Paste as new article…", self.paste_article,
+                                      "Ctrl+Shift+V", name="actionPasteArticle")
+        self.act_import_annotations = self._action("&Import annotations…",
+                                                   self.import_annotations_dialog,
+                                                   "Ctrl+I", name="actionImportAnnotations")
+        self.act_metadata = self._action("Article &details…", self.edit_article_metadata,
+                                         "Ctrl+Shift+D", name="actionArticleDetails")
+        self.export_format_actions = []
+        for title, fmt, _filter, _suffix in EXPORT_FORMATS:
+            action = self._action(f"Export {title}…",
+                                  lambda _=False, f=fmt: self.export_format_dialog(f),
+                                  name=f"actionExport_{fmt}")
+            self.export_format_actions.append(action)
         self.act_name = self._action("Set analyst &name…", self.ask_analyst_name,
                                      name="actionAnalystName")
         self.act_open_db = self._action("Open &database…", self.open_database,
@@ -300,11 +322,18 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.act_open)
+        file_menu.addAction(self.act_import_folder)
+        file_menu.addAction(self.act_paste)
+        file_menu.addSeparator()
         file_menu.addAction(self.act_open_db)
         file_menu.addAction(self.act_merge)
         file_menu.addSeparator()
+        file_menu.addAction(self.act_import_annotations)
         file_menu.addAction(self.act_export_current)
         file_menu.addAction(self.act_export_all)
+        other = file_menu.addMenu("Export current article as")
+        for action in self.export_format_actions:
+            other.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.act_name)
         file_menu.addSeparator()
@@ -319,6 +348,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.act_next)
         edit_menu.addAction(self.act_prev)
         edit_menu.addSeparator()
+        edit_menu.addAction(self.act_metadata)
         edit_menu.addAction(self.act_taxonomy)
         review_menu = bar.addMenu("&Review")
         review_menu.addAction(self.act_compare)
@@ -463,13 +493,7 @@ class MainWindow(QMainWindow):
         self.table_model.set_article(self.article)
         self.view.show_article(self.article)
         self.details.show_annotation(None, article_text=None)
-        art = self.article.article
-        meta = " · ".join(x for x in (art.outlet, art.published, art.original_filename) if x)
-        self.article_header.setText(
-            f"<b>{html.escape(art.title)}</b>"
-            + (f"<br><span style='color:#666;font-size:10pt'>{html.escape(meta)}</span>"
-               if meta else ""))
-        self.setWindowTitle(f"{art.title[:80]} — annotator")
+        self._show_article_header()
         self.settings.setValue("session/article", article_id)
         self._update_status()
         self._update_layers()
@@ -489,6 +513,18 @@ class MainWindow(QMainWindow):
             self._await_first_paint = False
             self._loader.start(LOAD_FIRST_DELAY_MS)
         return super().eventFilter(obj, event)
+
+    def _show_article_header(self) -> None:
+        if self.article is None:
+            return
+        art = self.article.article
+        meta = " · ".join(x for x in (art.outlet, art.published, art.url,
+                                       art.original_filename) if x)
+        self.article_header.setText(
+            f"<b>{html.escape(art.title)}</b>"
+            + (f"<br><span style='color:#666;font-size:10pt'>{html.escape(meta)}</span>"
+               if meta else ""))
+        self.setWindowTitle(f"{art.title[:80]} — annotator")
 
     def _load_more(self) -> None:
         """Page in the rest of a large article's annotations between user events."""
@@ -545,6 +581,93 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(msg, 6000)
         return ids
 
+    def import_folder(self) -> None:
+        """Import every article file under a folder, with progress and Cancel."""
+        from annotator.qt.interop_dialogs import run_with_progress
+        from annotator.services.folder_import import import_folder
+
+        start = str(self.settings.value("paths/lastOpenDir", str(Path.home())))
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles", start)
+        if not folder:
+            return
+        self.settings.setValue("paths/lastOpenDir", folder)
+        result = run_with_progress(self, "Importing articles…", import_folder, self.project,
+                                   folder)
+        if result.cancelled:
+            self.statusBar().showMessage("Import cancelled; nothing was imported", 6000)
+            return
+        if result.error:
+            QMessageBox.warning(self, "Cannot import folder", result.error)
+            return
+        report = result.value
+        ids = [a.article_id for a in getattr(report, "articles", [])]
+        self.refresh_articles(select=ids[-1] if ids else None)
+        summary = report.summary() if hasattr(report, "summary") else f"{len(ids)} imported"
+        if getattr(report, "failed", None):
+            QMessageBox.information(self, "Folder imported with problems", summary)
+        else:
+            self.statusBar().showMessage(summary.splitlines()[0] if summary else "", 8000)
+
+    def paste_article(self) -> None:
+        from annotator.qt.interop_dialogs import PasteArticleDialog
+
+        dialog = PasteArticleDialog(self.project, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.imported is not None:
+            self.refresh_articles(select=dialog.imported.article_id)
+
+    def edit_article_metadata(self) -> None:
+        from annotator.qt.interop_dialogs import ArticleMetadataDialog
+
+        if self.article is None:
+            return
+        dialog = ArticleMetadataDialog(self.project, self.article.id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            current = self.article.id
+            self.refresh_articles(select=current)
+            self.article.article = articles.get_article(self.project, current)
+            self._show_article_header()
+
+    def import_annotations_dialog(self, path: Path | None = None) -> None:
+        from annotator.qt.interop_dialogs import ImportAnnotationsDialog
+
+        dialog = ImportAnnotationsDialog(self.project, self, path=path,
+                                         article_id=self.article.id if self.article else None)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload_labels()
+            self.refresh_articles(select=self.article.id if self.article else None)
+            if self.article is not None:
+                self.reload_article()
+            report = getattr(dialog, "report", None)
+            if report is not None and hasattr(report, "summary"):
+                self.statusBar().showMessage(report.summary().splitlines()[0], 8000)
+
+    def export_format_dialog(self, fmt: str) -> None:
+        """Export the current article in another tool's format, off the UI thread."""
+        from annotator.qt.interop_dialogs import run_with_progress
+        from annotator.services.interop import export_annotations
+
+        if self.article is None:
+            return
+        title, _fmt, file_filter, suffix = next(f for f in EXPORT_FORMATS if f[1] == fmt)
+        start_dir = str(self.settings.value("paths/lastExportDir", str(Path.home())))
+        if fmt == "brat":
+            target = QFileDialog.getExistingDirectory(self, f"Export {title} into folder",
+                                                      start_dir)
+        else:
+            target, _ = QFileDialog.getSaveFileName(
+                self, f"Export {title}",
+                str(Path(start_dir) / f"article-{self.article.id}{suffix}"), file_filter)
+        if not target:
+            return
+        self.settings.setValue("paths/lastExportDir",
+                               target if fmt == "brat" else str(Path(target).parent))
+        result = run_with_progress(self, f"Exporting {title}…", export_annotations,
+                                   self.project, fmt, target, article_id=self.article.id)
+        if result.error:
+            QMessageBox.warning(self, "Export failed", result.error)
+        elif not result.cancelled:
+            self.statusBar().showMessage(f"Exported to {target}", 8000)
+
     def open_database(self) -> None:
         """Switch to another project file or team server (a new window on it)."""
         from annotator.qt.database_dialog import DatabaseDialog, remember_database
@@ -589,6 +712,11 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if len(paths) == 1 and paths[0].suffix.lower() in (".csv", ".jsonl", ".json",
+                                                            ".jsonld", ".ann"):
+            event.acceptProposedAction()  # annotations from this app or another tool
+            QTimer.singleShot(0, lambda: self.import_annotations_dialog(paths[0]))
+            return
         if len(paths) == 1 and paths[0].suffix.lower() in (".sqlite", ".db", ".sqlite3"):
             event.acceptProposedAction()  # a colleague's project file: offer to merge it
             QTimer.singleShot(0, lambda: self.open_merge(paths[0]))

@@ -1,0 +1,56 @@
+"""Interop through the window: other formats out, metadata edits, folder import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog
+
+from annotator.services import articles
+
+
+def test_export_doccano_from_window_uses_utf16(window, monkeypatch, tmp_path: Path) -> None:
+    text = window.article.text
+    # tag something after a non-BMP character would need one; the seed is BMP-only, so
+    # import a hostile article and tag it
+    f = tmp_path / "emoji.txt"
+    f.write_text("Minister 😀 said 𠀋 things.\r\nSecond line.", encoding="utf-8")
+    window.import_paths([f])
+    text = window.article.text
+    i = text.index("said")
+    window.view.select_cp(i, i + 4)
+    window.tag_selection("named_person")
+    out = tmp_path / "out.jsonl"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.export_format_dialog("doccano")
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    ((start, end, _label),) = record["label"]
+    assert start == len(text[:i].encode("utf-16-le")) // 2 == i + 1  # the emoji counts 2
+    assert end - start == 4
+
+
+def test_metadata_edit_and_folder_import(window, monkeypatch, tmp_path: Path) -> None:
+    from annotator.services.interop import update_article_metadata
+
+    update_article_metadata(window.project, window.article.id, title="Envoys met Hamas",
+                            outlet="Axios", url="https://www.axios.com/x",
+                            published="2025-10-10")
+    window.refresh_articles(select=window.article.id)
+    window.article.article = articles.get_article(window.project, window.article.id)
+    window._show_article_header()
+    assert "Envoys met Hamas" in window.article_header.text()
+    folder = tmp_path / "inbox"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("First article text.", encoding="utf-8")
+    (folder / "sub" / "b.html").write_text(
+        "<html><head><title>B title</title><script>alert(1)</script></head>"
+        "<body><p>Second article body.</p></body></html>", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    window.import_folder()
+    titles = [a.title for a in articles.list_articles(window.project)]
+    assert len(titles) == 3
+    assert any("B title" in t for t in titles)
+    html_article = next(a for a in articles.list_articles(window.project) if "B title" in a.title)
+    assert "alert" not in articles.get_article(window.project, html_article.id).text
