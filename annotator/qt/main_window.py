@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QByteArray,
@@ -43,21 +44,23 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import Annotation, Label
-from annotator.qt.agreement_pane import AgreementPane
 from annotator.qt.article_view import ArticleView
-from annotator.qt.comments import CommentsThread
 from annotator.qt.details import AnnotationDetails
 from annotator.qt.layers import LayersPanel
 from annotator.qt.models import AnnotationTableModel, ArticleListModel
 from annotator.qt.palette import LabelPalette, swatch
-from annotator.qt.profile_pane import ProfilePane
-from annotator.qt.review_panel import ReviewPanel
 from annotator.qt.undo import EditCommand
 from annotator.services import annotate, articles, scoring
 from annotator.services.annotate import AnnotationChange, Edit, UpdateAnnotation
 from annotator.services.export_csv import export_csv
 from annotator.services.open_article import OpenArticle
 from annotator.services.project import DatabaseError, Project
+
+if TYPE_CHECKING:
+    from annotator.qt.agreement_pane import AgreementPane
+    from annotator.qt.comments import CommentsThread
+    from annotator.qt.profile_pane import ProfilePane
+    from annotator.qt.review_panel import ReviewPanel
 
 LOAD_FIRST_DELAY_MS = 15
 """Paging in a large article's annotations starts this long after the first screen
@@ -185,36 +188,32 @@ class MainWindow(QMainWindow):
         self.layers_dock = self._dock(self.layers, "Layers", "layersDock",
                                       Qt.DockWidgetArea.LeftDockWidgetArea)
 
-        self.profile = ProfilePane(self.project, self)
-        self.profile_dock = self._dock(self.profile, "Profile", "profileDock",
+        # Panes that are not needed to show an article are built the first time their
+        # dock is shown (QtCharts and the review machinery cost start-up time).
+        self._profile: ProfilePane | None = None
+        self._review_panel: ReviewPanel | None = None
+        self._comments: CommentsThread | None = None
+        self._agreement_pane: AgreementPane | None = None
+        self.profile_dock = self._dock(_placeholder(), "Profile", "profileDock",
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.findChild(QDockWidget, "tableDock"), self.profile_dock)
-        self.findChild(QDockWidget, "tableDock").raise_()
         self.profile_dock.visibilityChanged.connect(lambda _v: self._schedule_profile())
         self._profile_timer = QTimer(self)
         self._profile_timer.setSingleShot(True)
         self._profile_timer.setInterval(400)
         self._profile_timer.timeout.connect(self._refresh_profile)
 
-        self.review_panel = ReviewPanel(self.project, self)
-        self.review_dock = self._dock(self.review_panel, "Review", "reviewDock",
+        self.review_dock = self._dock(_placeholder(), "Review", "reviewDock",
                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.findChild(QDockWidget, "detailsDock"), self.review_dock)
-        self.findChild(QDockWidget, "detailsDock").raise_()
-        self.review_panel.selection_provider = self.view.selection_cp
-        self.review_panel.itemActivated.connect(self._review_item_activated)
-        self.review_panel.reviewChanged.connect(lambda _aid: self.reload_article())
-        self.review_panel.itemsChanged.connect(lambda: self._apply_layers())
         self.review_dock.visibilityChanged.connect(self._review_visibility)
-
-        self.comments = CommentsThread(self.project, self)
-        self.comments_dock = self._dock(self.comments, "Discussion", "commentsDock",
+        self.comments_dock = self._dock(_placeholder(), "Discussion", "commentsDock",
                                         Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.review_dock, self.comments_dock)
+        self.comments_dock.visibilityChanged.connect(self._comments_visibility)
         self.findChild(QDockWidget, "detailsDock").raise_()
 
-        self.agreement_pane = AgreementPane(self.project, self)
-        self.agreement_dock = self._dock(self.agreement_pane, "Agreement", "agreementDock",
+        self.agreement_dock = self._dock(_placeholder(), "Agreement", "agreementDock",
                                          Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.profile_dock, self.agreement_dock)
         self.findChild(QDockWidget, "tableDock").raise_()
@@ -419,8 +418,8 @@ class MainWindow(QMainWindow):
             self.settings.setValue("analyst/name", name)
             self.settings.sync()
             self._update_status()
-            if hasattr(self, "review_panel"):
-                self.review_panel.set_reviewer(name)
+            if self._review_panel is not None:
+                self._review_panel.set_reviewer(name)
             return True
         return False
 
@@ -846,8 +845,55 @@ class MainWindow(QMainWindow):
         self.layers.set_annotators(self.article.annotator_counts())
         self._apply_layers(repaint=False)
 
+    # --- lazily built panes ---------------------------------------------------
+    @property
+    def profile(self) -> ProfilePane:
+        if self._profile is None:
+            from annotator.qt import profile_pane
+
+            self._profile = profile_pane.ProfilePane(self.project, self)
+            self.profile_dock.setWidget(self._profile)
+        return self._profile
+
+    @property
+    def review_panel(self) -> ReviewPanel:
+        if self._review_panel is None:
+            from annotator.qt import review_panel
+
+            panel = review_panel.ReviewPanel(self.project, self)
+            panel.selection_provider = self.view.selection_cp
+            panel.itemActivated.connect(self._review_item_activated)
+            panel.reviewChanged.connect(lambda _aid: self.reload_article())
+            panel.itemsChanged.connect(lambda: self._apply_layers())
+            panel.set_reviewer(self.analyst or "unknown")
+            self._review_panel = panel
+            self.review_dock.setWidget(panel)
+        return self._review_panel
+
+    @property
+    def comments(self) -> CommentsThread:
+        if self._comments is None:
+            from annotator.qt import comments
+
+            self._comments = comments.CommentsThread(self.project, self)
+            self.comments_dock.setWidget(self._comments)
+        return self._comments
+
+    @property
+    def agreement_pane(self) -> AgreementPane:
+        if self._agreement_pane is None:
+            from annotator.qt import agreement_pane
+
+            self._agreement_pane = agreement_pane.AgreementPane(self.project, self)
+            self.agreement_dock.setWidget(self._agreement_pane)
+        return self._agreement_pane
+
+    def _comments_visibility(self, visible: bool) -> None:
+        if visible:
+            self.comments.show_annotation(self.selected_id, self.analyst or "unknown")
+
     def _compare_on(self) -> bool:
-        return self.review_dock.isVisible() and not self.review_dock.visibleRegion().isEmpty()
+        return _showing(self.review_dock)
 
     def _apply_layers(self, repaint: bool = True) -> None:
         """Push layer/compare settings to the highlighter; repaint only if they changed."""
@@ -906,12 +952,11 @@ class MainWindow(QMainWindow):
         self.review_panel.prev_item()
 
     def _schedule_agreement(self) -> None:
-        dock = self.agreement_dock
-        if dock.isVisible() and not dock.visibleRegion().isEmpty():
+        if _showing(self.agreement_dock):
             self.agreement_pane.show_article(self.article.id if self.article else None)
 
     def _schedule_profile(self) -> None:
-        if self.profile_dock.isVisible() and not self.profile_dock.visibleRegion().isEmpty():
+        if _showing(self.profile_dock):
             self._profile_timer.start()
 
     def _refresh_profile(self) -> None:
@@ -1062,7 +1107,8 @@ class MainWindow(QMainWindow):
         label = self.label_by_key.get(ann.label) if ann else None
         self.view.mark_selected(self.selected_id, label.color if label else None)
         self._show_details(ann)
-        self.comments.show_annotation(self.selected_id, self.analyst or "unknown")
+        if self._comments is not None or _showing(self.comments_dock):
+            self.comments.show_annotation(self.selected_id, self.analyst or "unknown")
         if ann is not None and article is not None:
             row = article.row_of(ann.id)
             if row is not None:
@@ -1253,3 +1299,15 @@ def _describe_detail(detail: dict[str, object]) -> str:
         elif key in ("label", "text"):
             parts.append(f"{key} {str(value)[:40]}")
     return "; ".join(parts)
+
+
+def _placeholder() -> QWidget:
+    """Stands in a dock until its pane is first shown."""
+    label = QLabel("Loading…")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def _showing(dock: QDockWidget) -> bool:
+    """Whether a (possibly tabified) dock is actually on screen."""
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()

@@ -6,10 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.domain.docx_text import MAX_DOCX_BYTES, docx_to_text
 from annotator.domain.errors import UserInputError
-from annotator.domain.html_text import html_article_from_bytes
-from annotator.domain.markdown_text import markdown_to_text
 from annotator.domain.model import Annotation, Article, ArticleSummary, utc_now_iso
 from annotator.domain.text_import import (
     MAX_ARTICLE_BYTES,
@@ -20,6 +17,9 @@ from annotator.domain.text_import import (
 )
 from annotator.services.project import Project
 from annotator.storage import crud
+
+MAX_DOCX_BYTES = 50 * 1024 * 1024
+"""Same limit as annotator.domain.docx_text (not imported here: start-up cost)."""
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".html", ".htm", ".docx")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -73,16 +73,22 @@ class _Converted:
 def _convert(suffix: str, data: bytes) -> _Converted:
     """Article text (and what the file says about itself) from a file's bytes."""
     if suffix == ".docx":
+        from annotator.domain.docx_text import docx_to_text
+
         doc = docx_to_text(data)
         return _Converted(doc.text, "; ".join(doc.warnings) or None, doc.title[:300],
                           published=doc.created[:64])
     if suffix in HTML_SUFFIXES:
+        from annotator.domain.html_text import html_article_from_bytes
+
         page = html_article_from_bytes(data)
         url = page.url if page.url.lower().startswith(("http://", "https://")) else ""
         return _Converted(page.text, "; ".join(page.warnings) or None, page.title[:300],
                           page.site[:200], url[:2000], page.published[:64])
     decoded = decode_article_bytes(data)
     if suffix in MARKDOWN_SUFFIXES:
+        from annotator.domain.markdown_text import markdown_to_text
+
         md = markdown_to_text(decoded.text)
         if not md.text.strip():
             raise ArticleInputError("file has no text once the Markdown markup is removed")

@@ -8,14 +8,17 @@ annotations.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.domain.facets import Facets
 from annotator.domain.facets_codec import decode_facets
-from annotator.domain.mention_parser import Suggestions, suggest_facets
 from annotator.domain.model import Annotation
 from annotator.domain.rubric import Rubric, Score, load_rubric, score
 from annotator.services.project import Project
 from annotator.services.resources import RESOURCES
+
+if TYPE_CHECKING:
+    from annotator.domain.mention_parser import Suggestions
 
 DEFAULT_RUBRIC = RESOURCES / "rubric.json"
 
@@ -50,6 +53,8 @@ def sentence_around(text: str, start: int, end: int, *, limit: int = 400) -> str
 
 def suggestions_for(annotation: Annotation, article_text: str, outlet: str = "") -> Suggestions:
     """Facet suggestions from the annotation's source mention and its sentence."""
+    from annotator.domain.mention_parser import suggest_facets
+
     if annotation.source_start is not None and annotation.source_end is not None:
         mention = article_text[annotation.source_start:annotation.source_end]
         s, e = min(annotation.start, annotation.source_start), max(annotation.end,
