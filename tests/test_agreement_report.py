@@ -91,3 +91,31 @@ def test_cli_formats(two_analysts: tuple[Project, int]) -> None:
     r = subprocess.run(base + ["--annotators", "nobody,ana"], capture_output=True, text=True,
                        timeout=120)
     assert r.returncode == 2 and "nobody" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_facet_agreement_equals_reference(project: Project) -> None:
+    from annotator.domain.facets import Facets
+    from annotator.domain.facets_codec import encode_facets
+
+    aid = articles.import_files(project, [SEED]).article_ids[0]
+    text = articles.get_article(project, aid).text
+    counts = {"ana": [3, 2, 1, "several"], "ben": [3, 2, 2, "several"]}
+    phrases = ["Axios reports", "a senior Qatari official", "one source said",
+               "According to sources"]
+    for who, values in counts.items():
+        for phrase, value in zip(phrases, values, strict=True):
+            i = text.index(phrase)
+            change, _ = annotate.apply_edit(project, annotate.new_annotation(
+                project, article_id=aid, article_text=text, annotator=who,
+                label="anonymous_unspecified", start=i, end=i + len(phrase)))
+            annotate.apply_edit(project, annotate.UpdateAnnotation.of(
+                change.after.id, expected_version=1,
+                facets=encode_facets(Facets(source_count=value))))
+    report = agreement(project, article_id=aid)
+    alpha, n = report.facets["source_count"]
+    codes = {v: k for k, v in enumerate(["3", "2", "1", "several"])}
+    data = np.array([[codes[str(v)] for v in counts["ana"]],
+                     [codes[str(v)] for v in counts["ben"]]], dtype=float)
+    ref = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    assert n == 4 and alpha == pytest.approx(ref, abs=1e-9)
+    assert any(r["measure"] == "facet_alpha_nominal" for r in report.rows())

@@ -541,7 +541,7 @@ class AgreementPane(QWidget):
         self.units_note.setText(
             f"Label agreement on exact-span units: {units}. “—” means there is nothing to "
             "measure (e.g. no shared spans, or a single label used throughout). Wording after "
-            "Landis &amp; Koch (1977).")
+            "Landis &amp; Koch (1977)." + _facet_note(report))
         self.units_note.setTextFormat(Qt.TextFormat.RichText)
         self._render_table()
 
@@ -611,3 +611,13 @@ class AgreementPane(QWidget):
             QMessageBox.warning(self, "Export failed", f"{path}: {exc}")
             return
         self.export_button.setToolTip(f"Last export: {n} rows to {path}")
+
+
+def _facet_note(report: AgreementReport) -> str:
+    """Per-facet α on shared spans, when analysts recorded facets on the same spans."""
+    facets = getattr(report, "facets", {}) or {}
+    if not facets:
+        return ""
+    parts = [f"{name.replace('_', ' ')} {('—' if a is None else f'{a:.3f}')} (n = {n})"
+             for name, (a, n) in facets.items()]
+    return "<br><b>Facet agreement</b> (α nominal, shared spans): " + " · ".join(parts)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -361,6 +362,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
+        help_menu.addAction(self._action("&Source types…", self.show_source_types,
+                                         "Shift+F1", name="actionSourceTypes"))
         help_menu.addAction(self._action("&About annotator", self.show_about))
 
     def edit_taxonomy(self) -> None:
@@ -740,20 +743,48 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Exported {n} annotation(s) to {path}", 8000)
 
     def export_to(self, path: Path, *, current: bool) -> int | None:
-        tmp = path.with_name(path.name + ".partial")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            with open(tmp, "w", encoding="utf-8", newline="") as out:
-                n = export_csv(self.project, out,
-                               article_id=self.article.id if current and self.article else None)
-            tmp.replace(path)
-            return n
-        except (OSError, UserInputError) as exc:
-            tmp.unlink(missing_ok=True)
-            QMessageBox.warning(self, "Export failed", f"{path}: {exc}")
+        """Write the CSV in a worker thread (progress, Cancel); the file appears whole
+        or not at all."""
+        from annotator.qt.interop_dialogs import run_with_progress
+
+        article_id = self.article.id if current and self.article else None
+        result = run_with_progress(self, "Exporting CSV…", _export_csv_file, self.project,
+                                   path, article_id=article_id)
+        if result.error:
+            QMessageBox.warning(self, "Export failed", f"{path}: {result.error}")
             return None
-        finally:
-            QApplication.restoreOverrideCursor()
+        if result.cancelled:
+            self.statusBar().showMessage("Export cancelled; no file written", 6000)
+            return None
+        return int(result.value)
+
+    def show_source_types(self) -> None:
+        """Help pane: every source type with its definition, example and shortcut."""
+        rows = []
+        for label in self.labels:
+            key = label.shortcut or ""
+            retired = " <i>(retired)</i>" if label.retired else ""
+            rows.append(
+                f"<tr><td style='background:{label.color}'>&nbsp;&nbsp;&nbsp;</td>"
+                f"<td align='center'><b>{key}</b></td><td><b>{html.escape(label.name)}</b>"
+                f"{retired}<br>{html.escape(label.description)}"
+                + (f"<br><span style='color:#555'><i>e.g. {html.escape(label.example)}</i>"
+                   f"</span>" if label.example else "")
+                + "</td></tr>")
+        browser = QTextBrowser()
+        browser.setObjectName("sourceTypesHelp")
+        browser.setHtml(
+            "<h3>Source types</h3><p>Press the digit to tag the selected text. Facets and "
+            "the attribution-strength rubric are explained in docs/rubric.md.</p>"
+            "<table cellspacing='0' cellpadding='5'>" + "".join(rows) + "</table>")
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Source types")
+        dialog.setObjectName("sourceTypesDialog")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser)
+        dialog.resize(560, 640)
+        dialog.show()
+        self._help_dialog = dialog
 
     # ----------------------------------------------------------------- edits
     def push_edit(self, edit: Edit, *, merge_key: str | None = None) -> bool:
@@ -1311,3 +1342,22 @@ def _placeholder() -> QWidget:
 def _showing(dock: QDockWidget) -> bool:
     """Whether a (possibly tabified) dock is actually on screen."""
     return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
+def _export_csv_file(project: Project, path: Path, *, article_id: int | None,
+                     progress=None, cancelled=None) -> int:  # type: ignore[no-untyped-def]
+    """Worker-thread body of CSV export: a ``.partial`` file renamed when complete."""
+    tmp = path.with_name(path.name + ".partial")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as out:
+            n = export_csv(project, out, article_id=article_id,
+                           progress=(lambda done: progress(done, 0)) if progress else None,
+                           cancelled=cancelled)
+        tmp.replace(path)
+        return n
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserInputError(f"cannot write ({exc.strerror})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

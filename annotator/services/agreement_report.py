@@ -17,10 +17,13 @@ from typing import Any
 from annotator.domain.agreement import (
     PRF,
     LabelAgreement,
+    krippendorff_alpha_nominal,
     label_agreement,
     span_agreement,
 )
 from annotator.domain.errors import UserInputError
+from annotator.domain.facets import FACET_NAMES
+from annotator.domain.facets_codec import decode_facets
 from annotator.domain.model import Annotation
 from annotator.services.project import Project
 from annotator.storage import crud
@@ -55,6 +58,8 @@ class AgreementReport:
     n_articles: int
     pairs: list[PairReport]
     labels: LabelAgreement
+    facets: dict[str, tuple[float | None, int]] = field(default_factory=dict)
+    """Facet -> (Krippendorff's α nominal, units with ≥ 2 values) on exact-span units."""
 
     def rows(self) -> list[dict[str, Any]]:
         """Flat rows for CSV/JSON: one per pair × mode × label, plus coefficient rows."""
@@ -77,6 +82,13 @@ class AgreementReport:
                 "annotator_a": ",".join(self.annotators), "annotator_b": "",
                 "label": "(all)", "tp": None, "fp": None, "fn": None, "precision": None,
                 "recall": None, "f1": None, "value": value,
+            })
+        for facet, (alpha, n_units) in self.facets.items():
+            out.append({
+                "scope": self.scope, "measure": "facet_alpha_nominal",
+                "mode": "exact_span_units", "annotator_a": ",".join(self.annotators),
+                "annotator_b": "", "label": facet, "tp": None, "fp": None, "fn": n_units,
+                "precision": None, "recall": None, "f1": None, "value": alpha,
             })
         return out
 
@@ -142,12 +154,36 @@ def agreement(
                 spans_by_rater[ann.annotator].append(
                     _Keyed(base + ann.start, base + ann.end, ann.label))
     return AgreementReport(
+        facets=_facet_agreement(by_article, chosen),
         scope=f"article {article_id}" if article_id is not None else "corpus",
         annotators=list(chosen),
         n_articles=len(article_ids),
         pairs=pairs,
         labels=label_agreement(spans_by_rater),
     )
+
+
+def _facet_agreement(by_article: dict[int, list[Annotation]],
+                     raters: list[str]) -> dict[str, tuple[float | None, int]]:
+    """Per-facet α over spans several raters tagged identically (facets recorded by
+    at least two of them); facets nobody recorded on shared spans are left out."""
+    units: dict[str, dict[tuple[int, int, int], dict[str, object]]] = {}
+    wanted = set(raters)
+    for aid, anns in by_article.items():
+        for ann in anns:
+            if ann.annotator not in wanted or ann.facets in ("", "{}"):
+                continue
+            facets = decode_facets(ann.facets).to_export_row()
+            for name, value in facets.items():
+                if value:
+                    unit = units.setdefault(name, {}).setdefault((aid, ann.start, ann.end), {})
+                    unit.setdefault(ann.annotator, value)
+    out: dict[str, tuple[float | None, int]] = {}
+    for name in FACET_NAMES:
+        per_unit = {k: v for k, v in units.get(name, {}).items() if len(v) >= 2}
+        if per_unit:
+            out[name] = (krippendorff_alpha_nominal(per_unit), len(per_unit))
+    return out
 
 
 def format_text(report: AgreementReport) -> str:
@@ -162,6 +198,11 @@ def format_text(report: AgreementReport) -> str:
     lines.append(f"  Cohen's kappa      {f(lab.cohen_kappa)}")
     lines.append(f"  Fleiss' kappa      {f(lab.fleiss_kappa)}")
     lines.append(f"  Krippendorff alpha {f(lab.alpha)}  (nominal)")
+    if report.facets:
+        lines.append("")
+        lines.append("Facet agreement (Krippendorff alpha, nominal, on shared spans):")
+        for name, (alpha, n) in report.facets.items():
+            lines.append(f"  {name:<24} {f(alpha)}  ({n} units)")
     for pair in report.pairs:
         lines.append("")
         lines.append(f"Spans: {pair.annotator_b} against {pair.annotator_a}")

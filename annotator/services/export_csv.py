@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from annotator.domain.csv_safety import neutralise
-from annotator.domain.errors import UserInputError
+from annotator.domain.errors import OperationCancelled, UserInputError
 from annotator.domain.facets import FACET_NAMES
 from annotator.domain.facets_codec import decode_facets
 from annotator.domain.rubric import score
@@ -37,6 +37,7 @@ def export_csv(
     *,
     article_id: int | None = None,
     progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Write the CSV to ``out`` (opened with ``newline=""``); return the row count."""
     writer = csv.writer(out, lineterminator="\r\n")
@@ -84,6 +85,8 @@ def export_csv(
                     rows.clear()
                     if progress:
                         progress(n)
+                    if cancelled is not None and cancelled():
+                        raise OperationCancelled("export cancelled")
             writer.writerows(rows)
             n += len(rows)
     if progress:

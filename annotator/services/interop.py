@@ -56,6 +56,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from annotator.domain.csv_safety import neutralise, unneutralise
+from annotator.domain.errors import OperationCancelled as _DomainCancelled
 from annotator.domain.errors import UserInputError
 from annotator.domain.facets import FACET_NAMES, Facets
 from annotator.domain.facets_codec import EMPTY_JSON, encode_facets
@@ -119,8 +120,8 @@ _STAMP = re.compile(
 _UUID_LINES = re.compile(f"{_UUID.pattern}(?:\n{_UUID.pattern})*")
 
 
-class OperationCancelled(Exception):
-    """The user cancelled; nothing was written."""
+OperationCancelled = _DomainCancelled
+"""The user cancelled; nothing was written (one class shared by every service)."""
 
 
 # -- reports ---------------------------------------------------------------------------
