@@ -71,3 +71,26 @@ def test_taxonomy_rename_and_retire_refresh_window(window, qtbot) -> None:
     window.view.select_cp(i, i + 5)
     window.tag_selection("media_report")  # refused quietly: no such action any more
     assert all(a.label != "media_report" or a.id == ann_id for a in window.article.rows)
+
+
+def test_source_types_help_pane_lists_definitions(window) -> None:
+    window.show_source_types()
+    text = window._help_dialog.findChild(object, "sourceTypesHelp").toPlainText()
+    for label in window.labels:
+        assert label.name in text
+        if label.description:
+            assert label.description[:30] in text
+
+
+def test_csv_export_cancel_writes_nothing(window, tmp_path: Path) -> None:
+    import pytest
+
+    from annotator.domain.errors import OperationCancelled
+    from annotator.qt.main_window import _export_csv_file
+
+    for phrase in ("Axios reports", "one source said", "Qatari officials"):
+        _tag(window, phrase, "media_report")
+    out = tmp_path / "never.csv"
+    with pytest.raises(OperationCancelled):
+        _export_csv_file(window.project, out, article_id=None, cancelled=lambda: True)
+    assert not out.exists() and not (tmp_path / "never.csv.partial").exists()

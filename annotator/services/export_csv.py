@@ -66,6 +66,8 @@ def export_csv(
             raise UserInputError(f"article {article_id} does not exist")
         writer.writerow(CSV_COLUMNS)
         for art_id, title, text in articles:
+            if cancelled is not None and cancelled():
+                raise OperationCancelled("export cancelled")
             safe_title = n_(title)
             rows = []
             for (ann_id, annotator, label, start, end, ann_text, s_start, s_end, note,
