@@ -54,3 +54,21 @@ def test_metadata_edit_and_folder_import(window, monkeypatch, tmp_path: Path) ->
     assert any("B title" in t for t in titles)
     html_article = next(a for a in articles.list_articles(window.project) if "B title" in a.title)
     assert "alert" not in articles.get_article(window.project, html_article.id).text
+
+
+def test_reanchor_review_list_shown_not_placed(window, tmp_path: Path) -> None:
+    from annotator.services.interop import ReviewItem
+
+    class Report:
+        review = [ReviewItem("id-1", "x.csv, line 3", "uncertain", "Media report", "ben",
+                             10, 20, "Axios reprts", 233, 246, "Axios reports",
+                             "typo fixed inside the quote")]
+        review_path = str(tmp_path / "x.csv.review.csv")
+
+    before = window.article.count
+    window.show_reanchor_review(Report())
+    table = window._review_dialog.findChild(object, "reanchorTable")
+    assert table.rowCount() == 1 and table.item(0, 0).text() == "uncertain"
+    table.cellDoubleClicked.emit(0, 0)
+    assert window.view.selection_cp() == (233, 246)
+    assert window.article.count == before  # listed, never placed

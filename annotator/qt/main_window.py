@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -642,6 +644,52 @@ class MainWindow(QMainWindow):
             report = getattr(dialog, "report", None)
             if report is not None and hasattr(report, "summary"):
                 self.statusBar().showMessage(report.summary().splitlines()[0], 8000)
+            if report is not None and getattr(report, "review", None):
+                self.show_reanchor_review(report)
+
+    def show_reanchor_review(self, report) -> None:  # type: ignore[no-untyped-def]
+        """Annotations that could not be placed confidently: listed, never placed.
+
+        Double-clicking a row with a suggested place shows it in the article, so the
+        analyst can tag it by hand if the suggestion is right.
+        """
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Annotations to review")
+        dialog.setObjectName("reanchorReview")
+        layout = QVBoxLayout(dialog)
+        intro = QLabel(
+            f"{len(report.review)} annotation(s) were <b>not imported</b>: the article text "
+            "differs from the one they were made on and they could not be placed with "
+            "confidence." + (f" The list is also saved in {html.escape(report.review_path)}."
+                             if report.review_path else ""))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        table = QTableWidget(len(report.review), 6)
+        table.setObjectName("reanchorTable")
+        table.setHorizontalHeaderLabels(["Status", "Label", "Quote", "Suggested place",
+                                         "Suggested text", "Why"])
+        for row, item in enumerate(report.review):
+            place = (f"{item.suggested_start}–{item.suggested_end}"
+                     if item.suggested_start is not None else "—")
+            for col, value in enumerate((item.status, item.label, item.quote, place,
+                                         item.suggested_text, item.reason)):
+                cell = QTableWidgetItem(str(value or ""))
+                cell.setToolTip(str(value or ""))
+                table.setItem(row, col, cell)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.resizeColumnsToContents()
+
+        def jump(row: int, _col: int) -> None:
+            item = report.review[row]
+            if item.suggested_start is not None and self.article is not None and \
+                    item.suggested_end is not None and item.suggested_end <= len(self.article.text):
+                self.view.select_cp(item.suggested_start, item.suggested_end)
+
+        table.cellDoubleClicked.connect(jump)
+        layout.addWidget(table)
+        dialog.resize(900, 360)
+        dialog.show()
+        self._review_dialog = dialog
 
     def export_format_dialog(self, fmt: str) -> None:
         """Export the current article in another tool's format, off the UI thread."""
