@@ -41,12 +41,22 @@ DOC_MARGIN = 18
 
 ANNOTATORS = ("alice", "bob", "chen", "dana", "émile")
 
+MEASURES = ("open", "tag", "export", "import", "formats", "startup")
+"""``--only`` names, in run order; all of them by default."""
+
 TARGETS = {
     "open_10k": 1.5,
     "open_50k": 1.5,
     "tag_50k_vs_0": 1.2,
     "tag_jump_50k_vs_0": 1.2,
     "export_100k": 1.5,
+    "import_100k_csv": 3.0,
+    # Report only (target None: ``ok`` is null and ``all_ok`` ignores them): each other
+    # export format vs the CSV export of the same article, measured in the same run.
+    "export_doccano_vs_csv": None,
+    "export_labelstudio_vs_csv": None,
+    "export_w3c_vs_csv": None,
+    "export_brat_vs_csv": None,
     "startup": 1.3,
     "open_0": None,  # diagnostic only: the window's fixed cost with no annotations
     "window_open_50k": None,  # diagnostic only: building a whole main window
@@ -230,7 +240,7 @@ def summarise(name: str, app_runs: list[float], base_runs: list[float],
     res.update(extra)
     log(f"{name}: app {app_s * 1000:.1f} ms, baseline {base_s * 1000:.1f} ms, "
         f"ratio {ratio:.2f} (target <= {target}) "
-        f"{'diagnostic' if target is None else 'OK' if res['ok'] else 'MISS'}")
+        f"{'no target (report only)' if target is None else 'OK' if res['ok'] else 'MISS'}")
     return res
 
 
@@ -592,6 +602,255 @@ def measure_export(db: Path, out_dir: Path, repeats: int) -> dict[str, Any]:
                      app_bytes=app_file.stat().st_size, baseline_bytes=base_file.stat().st_size)
 
 
+# ---------------------------------------------------------------- import run
+
+ANNOTATION_TABLE_COLUMNS = (
+    "id", "article_id", "annotator", "label", "start", "end", "text", "prefix", "suffix",
+    "source_start", "source_end", "note", "created_at", "updated_at", "facets", "version",
+    "reviewed_by", "reviewed_at", "origin_id",
+)
+"""Every column of the ``annotation`` table, as ``crud.insert_annotations`` writes them."""
+
+RAW_INSERT_SQL = (
+    f"INSERT INTO annotation ({', '.join(f'{c!r}' for c in ANNOTATION_TABLE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(ANNOTATION_TABLE_COLUMNS))})"
+)
+
+
+def _checkpointed(db: Path) -> Path:
+    """Fold the WAL into the main file so a plain file copy is the whole database."""
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    wal = Path(f"{db}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, f"{wal} not checkpointed"
+    return db
+
+
+def _drop_db(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def _raw_rows_from_csv(csv_path: Path, template: Path) -> list[tuple[Any, ...]]:
+    """The CSV's rows as ``annotation`` table rows (all 19 columns), parsed with
+    ``csv.reader`` — the rows the app's import writes. Untimed preparation.
+
+    Label names are mapped to keys and ``prefix``/``suffix`` cut from the stored
+    article text, as the import does; formula neutralisation is undone.
+    """
+    from annotator.domain.csv_safety import unneutralise
+    from annotator.domain.facets import FACET_NAMES
+    from annotator.domain.facets_codec import EMPTY_JSON
+    from annotator.domain.model import CONTEXT_CHARS
+
+    con = sqlite3.connect(template)
+    key_of = dict(con.execute("SELECT name, key FROM label"))
+    texts = dict(con.execute("SELECT id, text FROM article"))
+    con.close()
+    ctx = CONTEXT_CHARS
+    un = unneutralise
+    rows: list[tuple[Any, ...]] = []
+    with open(csv_path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        i = {c: k for k, c in enumerate(header)}
+        facet_idx = [(f, i[f]) for f in FACET_NAMES if f in i]
+        for r in reader:
+            art = int(r[i["article_id"]])
+            text = texts[art]
+            s, e = int(r[i["start"]]), int(r[i["end"]])
+            ss, se = r[i["source_start"]], r[i["source_end"]]
+            cells = {f: un(r[k]) for f, k in facet_idx}
+            facets = EMPTY_JSON
+            if any(cells.values()):
+                from annotator.services.interop import _facets_from_cells
+                facets = _facets_from_cells(cells)
+            rows.append((
+                r[i["annotation_id"]], art, un(r[i["annotator"]]), key_of[un(r[i["label"]])],
+                s, e, un(r[i["text"]]), text[max(0, s - ctx):s], text[e:e + ctx],
+                int(ss) if ss else None, int(se) if se else None, un(r[i["note"]]),
+                r[i["created_at"]], r[i["updated_at"]], facets, 1, None, None, None,
+            ))
+    return rows
+
+
+def _annotation_dump(db: Path) -> list[tuple[Any, ...]]:
+    con = sqlite3.connect(db)
+    cols = ", ".join(f'"{c}"' for c in ANNOTATION_TABLE_COLUMNS)
+    rows = con.execute(f"SELECT {cols} FROM annotation ORDER BY id").fetchall()
+    con.close()
+    return rows
+
+
+def measure_import(source_db: Path, article_file: Path, tmp: Path,
+                   repeats: int) -> dict[str, Any]:
+    """``interop.import_annotations(project, csv, fmt="csv")`` of the app's own CSV export
+    of ``source_db`` into a fresh project holding the article, vs a bare ``sqlite3``
+    ``executemany`` of the same rows (pre-parsed, untimed) into a fresh copy of the same
+    database, with the pragmas the app's engine sets (WAL, synchronous=FULL, foreign keys).
+
+    Timed, app: ``Project(db)`` + ``import_annotations`` + ``project.close()``;
+    baseline: ``sqlite3.connect`` + pragmas + ``executemany`` + ``commit`` + ``close``.
+    Each repeat copies the prepared template file (untimed) for both sides.
+    """
+    from annotator.services import articles
+    from annotator.services.export_csv import export_csv
+    from annotator.services.interop import import_annotations
+    from annotator.services.project import Project
+
+    work = tmp / "import"
+    work.mkdir(exist_ok=True)
+    csv_path = work / "export-100k.csv"
+    project = Project(source_db)
+    with open(csv_path, "w", encoding="utf-8", newline="") as out:
+        n_csv = export_csv(project, out)
+    project.close()
+
+    template = work / "template.sqlite"  # a fresh project holding the same article
+    project = Project(template)
+    articles.import_files(project, [article_file], outlet="Benchmark Wire")
+    project.close()
+    _checkpointed(template)
+
+    rows = _raw_rows_from_csv(csv_path, template)
+    assert len(rows) == n_csv, (len(rows), n_csv)
+    log(f"import: {n_csv} rows, {csv_path.stat().st_size / 1e6:.1f} MB CSV")
+    import_only: list[float] = []
+    last_db: dict[str, Path] = {}
+
+    def fresh(kind: str) -> Path:
+        db = work / f"{kind}.sqlite"
+        _drop_db(db)
+        shutil.copy(template, db)
+        last_db[kind] = db
+        return db
+
+    def app_once(keep: bool = False) -> float:
+        db = fresh("app")
+        gc.collect()
+        t0 = time.perf_counter()
+        proj = Project(db)
+        t1 = time.perf_counter()
+        report = import_annotations(proj, csv_path, fmt="csv")
+        t2 = time.perf_counter()
+        proj.close()
+        elapsed = time.perf_counter() - t0
+        import_only.append(t2 - t1)
+        assert report.imported == n_csv, report.summary()
+        if not keep:
+            _drop_db(db)
+        return elapsed
+
+    def bare_once(keep: bool = False) -> float:
+        db = fresh("bare")
+        gc.collect()
+        t0 = time.perf_counter()
+        con = sqlite3.connect(db)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA foreign_keys=ON")
+        con.execute("PRAGMA synchronous=FULL")
+        con.executemany(RAW_INSERT_SQL, rows)
+        con.commit()
+        con.close()
+        elapsed = time.perf_counter() - t0
+        if not keep:
+            _drop_db(db)
+        return elapsed
+
+    # Warm-up pair, kept to check that both sides wrote exactly the same rows.
+    app_once(keep=True)
+    bare_once(keep=True)
+    same = _annotation_dump(last_db["app"]) == _annotation_dump(last_db["bare"])
+    _drop_db(last_db["app"])
+    _drop_db(last_db["bare"])
+    assert same, "the baseline rows differ from what the app's import wrote"
+    import_only.clear()
+    app_runs: list[float] = []
+    base_runs: list[float] = []
+    for i in range(repeats):
+        pair = (app_once, bare_once) if i % 2 == 0 else (bare_once, app_once)
+        for fn in pair:
+            (app_runs if fn is app_once else base_runs).append(fn())
+        log(f"import [{i + 1}/{repeats}] app {app_runs[-1] * 1000:.0f} ms "
+            f"(import_annotations {import_only[-1] * 1000:.0f} ms), "
+            f"bare {base_runs[-1] * 1000:.0f} ms")
+    return summarise("import_100k_csv", app_runs, base_runs, n_annotations=n_csv,
+                     csv_bytes=csv_path.stat().st_size,
+                     app_import_only_s=round(statistics.median(import_only), 5),
+                     same_rows_checked=True)
+
+
+# --------------------------------------------------------------- formats run
+
+EXPORT_FORMATS = (("doccano", "export.jsonl"), ("labelstudio", "export.json"),
+                  ("w3c", "export.jsonld"), ("brat", "brat"))
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+    return path.stat().st_size
+
+
+def measure_formats(db: Path, meta: dict[str, Any], tmp: Path,
+                    repeats: int) -> dict[str, dict[str, Any]]:
+    """``interop.export_annotations(project, fmt, out, article_id=…)`` for each of doccano,
+    Label Studio, W3C and brat vs ``export_csv`` to a file, same article, same run.
+
+    Each round runs the five exports once, in an order rotated every round; one
+    untimed warm-up of every exporter on the small article (no annotations) first.
+    Report only (no targets).
+    """
+    from annotator.services.export_csv import export_csv
+    from annotator.services.interop import export_annotations
+    from annotator.services.project import Project
+
+    out_dir = tmp / "formats"
+    out_dir.mkdir(exist_ok=True)
+    project = Project(db)
+    art = meta["article_id"]
+    counts: dict[str, int] = {}
+
+    def csv_once(article_id: int = art) -> float:
+        gc.collect()
+        t0 = time.perf_counter()
+        with open(out_dir / "export.csv", "w", encoding="utf-8", newline="") as out:
+            counts["csv"] = export_csv(project, out, article_id=article_id)
+        return time.perf_counter() - t0
+
+    def fmt_once(fmt: str, name: str, article_id: int = art) -> float:
+        gc.collect()
+        t0 = time.perf_counter()
+        report = export_annotations(project, fmt, out_dir / name, article_id=article_id)
+        elapsed = time.perf_counter() - t0
+        counts[fmt] = report.annotations
+        return elapsed
+
+    csv_once(meta["small_id"])
+    for fmt, name in EXPORT_FORMATS:
+        fmt_once(fmt, name, meta["small_id"])
+    kinds = ["csv"] + [fmt for fmt, _ in EXPORT_FORMATS]
+    files = dict(EXPORT_FORMATS)
+    runs: dict[str, list[float]] = {k: [] for k in kinds}
+    for i in range(repeats):
+        order = kinds[i % len(kinds):] + kinds[:i % len(kinds)]
+        for kind in order:
+            runs[kind].append(csv_once() if kind == "csv" else fmt_once(kind, files[kind]))
+        log(f"formats [{i + 1}/{repeats}] " + ", ".join(
+            f"{k} {runs[k][-1] * 1000:.0f} ms" for k in kinds))
+    project.close()
+    assert len(set(counts.values())) == 1, counts
+    out: dict[str, dict[str, Any]] = {}
+    for fmt, name in EXPORT_FORMATS:
+        key = f"export_{fmt}_vs_csv"
+        out[key] = summarise(key, runs[fmt], runs["csv"], n_annotations=counts[fmt],
+                             app_bytes=_size(out_dir / name),
+                             baseline_bytes=_size(out_dir / "export.csv"),
+                             baseline="export_csv of the same article to a file")
+    return out
+
+
 # --------------------------------------------------------------- startup run
 
 _PAINT_PRELUDE = r"""
@@ -693,17 +952,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="smaller sizes and fewer repeats (smoke test, < 60 s)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--only", default="",
-                        help="comma-separated subset: open,tag,export,startup")
+                        help="comma-separated subset: " + ",".join(MEASURES))
     args = parser.parse_args(argv)
-    only = {x.strip() for x in args.only.split(",") if x.strip()} or {
-        "open", "tag", "export", "startup"}
+    only = {x.strip() for x in args.only.split(",") if x.strip()} or set(MEASURES)
+    unknown = only - set(MEASURES)
+    if unknown:
+        parser.error(f"--only: unknown measure(s) {', '.join(sorted(unknown))} "
+                     f"(choose from {', '.join(MEASURES)})")
 
     if args.quick:
         cfg = dict(chars=250_000, n_small=2_500, n_large=12_500, n_export=25_000,
-                   open_repeats=3, tag_repeats=6, export_repeats=3, startup_runs=3)
+                   open_repeats=3, tag_repeats=6, export_repeats=3, startup_runs=3,
+                   import_repeats=1, formats_repeats=1)
     else:
         cfg = dict(chars=1_000_000, n_small=10_000, n_large=50_000, n_export=100_000,
-                   open_repeats=7, tag_repeats=20, export_repeats=5, startup_runs=7)
+                   open_repeats=7, tag_repeats=20, export_repeats=5, startup_runs=7,
+                   import_repeats=3, formats_repeats=3)
 
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="annotator-bench-"))
@@ -753,10 +1017,17 @@ def main(argv: list[str] | None = None) -> int:
                 results["tag_50k_vs_0"] = tag
                 results["tag_jump_50k_vs_0"] = jump
 
-        if "export" in only:
+        if only & {"export", "import", "formats"}:
             db_export = tmp / "a100k.sqlite"
-            build_db(db_export, article_file, text, cfg["n_export"], SEED + 4)
-            results["export_100k"] = measure_export(db_export, tmp, cfg["export_repeats"])
+            meta_export = build_db(db_export, article_file, text, cfg["n_export"], SEED + 4)
+            if "export" in only:
+                results["export_100k"] = measure_export(db_export, tmp, cfg["export_repeats"])
+            if "import" in only:
+                results["import_100k_csv"] = measure_import(
+                    db_export, article_file, tmp, cfg["import_repeats"])
+            if "formats" in only:
+                results.update(measure_formats(db_export, meta_export, tmp,
+                                               cfg["formats_repeats"]))
 
         if "startup" in only:
             results["startup"] = measure_startup(tmp, cfg["startup_runs"])
@@ -771,7 +1042,8 @@ def main(argv: list[str] | None = None) -> int:
             "article_astral_chars": astral,
             "article_paragraphs": text.count("\n"),
             "sizes": {"open_small": cfg["n_small"], "open_large": cfg["n_large"],
-                      "tag_large": cfg["n_large"], "export": cfg["n_export"]},
+                      "tag_large": cfg["n_large"], "export": cfg["n_export"],
+                      "import": cfg["n_export"], "formats": cfg["n_export"]},
             "environment": {
                 "python": platform.python_version(),
                 "pyside6": PySide6.__version__,
@@ -781,7 +1053,8 @@ def main(argv: list[str] | None = None) -> int:
             },
             "results": results,
             "diagnostics": diagnostics,
-            "all_ok": all(r["ok"] for r in results.values()),
+            # Results with target None (export_<format>_vs_csv) are report only.
+            "all_ok": all(r["ok"] for r in results.values() if r["target"] is not None),
             "total_s": round(time.perf_counter() - started, 1),
         }
         print(json.dumps(report, indent=2, ensure_ascii=False))
