@@ -1225,6 +1225,10 @@ def _write_review(path: Path, items: Sequence[ReviewItem]) -> None:
     _write_atomic(path, buf.getvalue().encode("utf-8"))
 
 
+PRETTY_JSON_LIMIT = 5_000
+"""JSON exports with more annotations than this are written without indentation."""
+
+
 def default_review_path(path: str | Path) -> Path:
     p = Path(path)
     return p.with_name(p.name + ".review.csv")
@@ -1489,13 +1493,16 @@ def export_annotations(
         return ExportReport([str(out)], 0, n)
     docs = _documents(project, article_id, tick)
     n_anns = sum(len(d.annotations) for d in docs)
+    # Pretty-printed JSON is friendlier to read but Python's indenting encoder is
+    # several times slower; large exports are written compact (same content).
+    indent = 2 if n_anns <= PRETTY_JSON_LIMIT else None
     tick.check()
     try:
         if fmt == "doccano":
             _write_atomic(out, export_doccano(docs).encode("utf-8"))
             paths = [str(out)]
         elif fmt == "labelstudio":
-            _write_atomic(out, export_labelstudio(docs).encode("utf-8"))
+            _write_atomic(out, export_labelstudio(docs, indent=indent).encode("utf-8"))
             paths = [str(out)]
         elif fmt == "w3c":
             if len(docs) != 1:
@@ -1503,13 +1510,14 @@ def export_annotations(
                     f"a W3C file holds the annotations of one article and the project has "
                     f"{len(docs)}; pass --article ID"
                 )
-            _write_atomic(out, export_w3c(docs[0]).encode("utf-8"))
+            _write_atomic(out, export_w3c(docs[0], indent=indent).encode("utf-8"))
             paths = [str(out)]
         else:
             if out.exists() and not out.is_dir():
                 raise UserInputError(f"{out}: brat export needs a folder, this is a file")
-            for doc in docs:  # validate everything before writing anything
-                export_brat(doc)
+            if len(docs) > 1:  # validate everything before writing anything
+                for doc in docs:  # (one document is validated by write_brat itself)
+                    export_brat(doc)
             paths = []
             tick.phase(500, PROGRESS_TOTAL)
             for k, doc in enumerate(docs):
