@@ -18,6 +18,8 @@ from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharForma
 from annotator.services.open_article import OpenArticle
 
 MARGIN_BLOCKS = 8
+MARGIN_DELAY_MS = 30
+"""Blocks just off screen are painted shortly after the visible ones, when idle."""
 
 
 class SpanHighlighter(QSyntaxHighlighter):
@@ -33,7 +35,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._active = (0, 60)
         self._margin_timer = QTimer(self)
         self._margin_timer.setSingleShot(True)
-        self._margin_timer.setInterval(0)
+        self._margin_timer.setInterval(MARGIN_DELAY_MS)
         self._margin_timer.timeout.connect(self._paint_margin)
         self._painted: set[int] = set()
         self._formats: dict[tuple[str, int, str | None, bool], QTextCharFormat] = {}
@@ -145,25 +147,41 @@ class SpanHighlighter(QSyntaxHighlighter):
             sources = []
         if not spans and not sources:
             return
-        # Elementary segments between all boundaries inside the block.
+        # Sweep the block once: boundaries sorted, spans entering and leaving an
+        # active list, so a block dense with annotations costs O(n log n), not O(n²).
+        clipped = sorted(((max(s.start, b_start), min(s.end, b_end), s) for s in spans),
+                         key=lambda t: t[0])
+        src = sorted((max(s.start, b_start), min(s.end, b_end)) for s in sources)
         bounds = {b_start, b_end}
-        for s in spans:
-            bounds.add(max(s.start, b_start))
-            bounds.add(min(s.end, b_end))
-        for s in sources:
-            bounds.add(max(s.start, b_start))
-            bounds.add(min(s.end, b_end))
+        for lo, hi, _ in clipped:
+            bounds.add(lo)
+            bounds.add(hi)
+        for lo, hi in src:
+            bounds.add(lo)
+            bounds.add(hi)
         edges = sorted(bounds)
+        active: list[tuple[int, int, object]] = []
+        active_src: list[tuple[int, int]] = []
+        i = j = 0
         for seg_start, seg_end in zip(edges, edges[1:], strict=False):
-            covering = [s for s in spans if s.start < seg_end and s.end > seg_start]
-            is_source = any(s.start < seg_end and s.end > seg_start for s in sources)
-            if not covering and not is_source:
+            while i < len(clipped) and clipped[i][0] <= seg_start:
+                active.append(clipped[i])
+                i += 1
+            while j < len(src) and src[j][0] <= seg_start:
+                active_src.append(src[j])
+                j += 1
+            if active:
+                active = [t for t in active if t[1] > seg_start]
+            if active_src:
+                active_src = [t for t in active_src if t[1] > seg_start]
+            if not active and not active_src:
                 continue
             # Innermost (shortest) span gives the fill; the next outer one the underline.
-            covering.sort(key=lambda s: (s.end - s.start, s.start))
+            covering = sorted((t[2] for t in active),
+                              key=lambda s: (s.end - s.start, s.start))  # type: ignore[attr-defined]
             inner = self._color_key(covering[0]) if covering else ""
             outer = self._color_key(covering[1]) if len(covering) > 1 else None
-            fmt = self._format(inner, len(covering), outer, is_source)
+            fmt = self._format(inner, len(covering), outer, bool(active_src))
             u_start = offsets.to_utf16(seg_start) - pos16
             u_end = offsets.to_utf16(seg_end) - pos16
             self.setFormat(u_start, u_end - u_start, fmt)

@@ -69,6 +69,7 @@ LOAD_FIRST_DELAY_MS = 15
 """Paging in a large article's annotations starts this long after the first screen
 has been painted, so opening never waits for annotations that are off screen."""
 LOAD_UNPAINTED_DELAY_MS = 250
+NEARBY_CANDIDATES = 30
 REFRESH_INTERVAL_MS = 20_000
 """How often an open window checks the database for colleagues' changes."""
 
@@ -1095,7 +1096,7 @@ class MainWindow(QMainWindow):
         if (change.before is None) != (change.after is None) or (
                 change.before is not None and change.after is not None
                 and change.before.annotator != change.after.annotator):
-            self._update_layers()
+            self._update_layers()  # counts are kept incrementally: no scan of all rows
         self._schedule_profile()
         if self._compare_on():
             self.review_panel.refresh()
@@ -1231,10 +1232,13 @@ class MainWindow(QMainWindow):
             score = scoring.score_annotation(ann, self.rubric)
         except ValueError:
             score = None
+        # Candidates for "nested in" / "corroborated by": the nearest annotations
+        # (a dense article can have hundreds within a paragraph; a combo box of 30 is usable)
+        near = article.index.overlapping(max(0, ann.start - 1500), ann.end + 1500)
+        near = sorted((h for h in near if h.id != ann.id),
+                      key=lambda h: abs(h.start - ann.start))[:NEARBY_CANDIDATES]
         others = []
-        for hit in article.index.overlapping(max(0, ann.start - 1500), ann.end + 1500):
-            if hit.id == ann.id:
-                continue
+        for hit in sorted(near, key=lambda h: (h.start, h.end)):
             lab = self.label_by_key.get(hit.label)
             snippet = " ".join(text[hit.start:hit.end].split())
             snippet = snippet if len(snippet) <= 50 else snippet[:49] + "…"

@@ -19,7 +19,8 @@ from annotator.services.project import Project
 from annotator.storage import crud
 
 FIRST_SCREEN_CHARS = 8_000
-PAGE_SIZE = 2_000
+PAGE_SIZE = 500
+"""Small pages keep each paging step to a few ms, so scrolling stays smooth meanwhile."""
 
 
 def _indexed(ann: Annotation) -> IndexedSpan:
@@ -46,6 +47,9 @@ class OpenArticle:
         self.rows: list[Annotation] = sorted(annotations, key=_key)
         self._keys = [_key(a) for a in self.rows]
         self.by_id = {a.id: a for a in self.rows}
+        self._per_annotator: dict[str, int] = {}
+        for ann in self.rows:
+            self._per_annotator[ann.annotator] = self._per_annotator.get(ann.annotator, 0) + 1
         self.index = SpanIndex(_indexed(a) for a in self.rows)
         self.sources = SpanIndex(
             IndexedSpan(a.source_start, a.source_end, a.id, a.label, a.annotator)
@@ -97,10 +101,8 @@ class OpenArticle:
             return crud.annotation_signature(session=session, article_id=self.id)
 
     def annotator_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for ann in self.rows:
-            counts[ann.annotator] = counts.get(ann.annotator, 0) + 1
-        return counts
+        """Annotations per annotator, kept up to date by insert/remove (no full scan)."""
+        return {name: n for name, n in self._per_annotator.items() if n}
 
     def can_append(self, anns: list[Annotation]) -> bool:
         """Whether ``anns`` (sorted) all sort after every current row."""
@@ -121,6 +123,7 @@ class OpenArticle:
         self._keys.extend(_key(a) for a in anns)
         for ann in anns:
             self.by_id[ann.id] = ann
+            self._per_annotator[ann.annotator] = self._per_annotator.get(ann.annotator, 0) + 1
             self.index.add(_indexed(ann))
             if ann.source_start is not None and ann.source_end is not None:
                 self.sources.add(IndexedSpan(ann.source_start, ann.source_end, ann.id,
@@ -153,6 +156,7 @@ class OpenArticle:
         row = bisect_left(self._keys, _key(old))
         del self.rows[row]
         del self._keys[row]
+        self._per_annotator[old.annotator] -= 1
         self.index.remove(old.id)
         self.sources.remove(old.id)
         return row
@@ -165,6 +169,7 @@ class OpenArticle:
         self.rows.insert(row, ann)
         self._keys.insert(row, _key(ann))
         self.by_id[ann.id] = ann
+        self._per_annotator[ann.annotator] = self._per_annotator.get(ann.annotator, 0) + 1
         self.index.add(_indexed(ann))
         if ann.source_start is not None and ann.source_end is not None:
             self.sources.add(
