@@ -284,3 +284,14 @@ def test_mouse_drag_selection_then_digit(window, qtbot) -> None:
     qtbot.keyClick(view, Qt.Key.Key_3)
     assert [a.text for a in window.article.rows] == [phrase]
     assert window.article.rows[0].label == "anonymous_official"
+
+
+def test_note_saved_while_typing_without_leaving_the_field(window, qtbot) -> None:
+    ann = _tag(window, "Axios reports", "media_report")
+    window.select_annotation(ann.id)
+    note = window.details.note
+    note.setFocus()
+    qtbot.keyClicks(note, "second-hand claim")
+    qtbot.waitUntil(lambda: articles.load_annotations(window.project, window.article.id)[0]
+                    .note == "second-hand claim", timeout=3000)
+    assert window.undo_stack.count() == 2  # the tag and one merged note edit
