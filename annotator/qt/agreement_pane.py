@@ -23,14 +23,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QButtonGroup,
     QComboBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -48,6 +47,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.csv_safety import neutralise
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import REVIEWED_LAYER, Label
+from annotator.qt.cards import FigureCard
 from annotator.services import articles
 from annotator.services.agreement_report import MODES, AgreementReport, agreement
 from annotator.services.project import Project
@@ -100,39 +100,14 @@ def short_label_name(name: str) -> str:
     return re.sub(r"\s*\([^)]*\)\s*$", "", name) or name
 
 
-class CoefficientCard(QFrame):
+class CoefficientCard(FigureCard):
     """One coefficient: caption, big value, detail line."""
 
     def __init__(self, caption: str, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.setSpacing(1)
-        self.caption = QLabel(caption)
-        self.value = QLabel("—")
-        self.value.setObjectName(f"{name}Value")
-        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail = QLabel("")
-        self.detail.setObjectName(f"{name}Detail")
-        self.detail.setWordWrap(True)
-        font = QFont(self.value.font())
-        font.setPointSizeF(font.pointSizeF() * 1.9)
-        font.setBold(True)
-        self.value.setFont(font)
-        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        self.caption.setStyleSheet(f"color: {muted};")
-        self.detail.setStyleSheet(f"color: {muted};")
-        for w in (self.caption, self.value, self.detail):
-            layout.addWidget(w)
-        layout.addStretch(1)
+        super().__init__(caption, name, parent, wrap_detail=True, selectable=True)
 
     def set(self, value: float | None, detail: str, tooltip: str = "") -> None:
-        self.value.setText(_fmt(value))
-        self.detail.setText(detail)
-        self.setToolTip(tooltip)
+        self.set_text(_fmt(value), detail, tooltip)
 
 
 class PrfTableModel(QAbstractTableModel):

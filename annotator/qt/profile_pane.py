@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.qt.cards import FigureCard
 from annotator.services import profile as prof
 from annotator.services.profile import Profile, ProfileRow
 from annotator.services.project import Project
@@ -158,36 +159,11 @@ def _chart_view(name: str, min_height: int) -> QChartView:
     return view
 
 
-class KpiCard(QFrame):
+class KpiCard(FigureCard):
     """One figure with a caption above and a detail line below."""
 
-    def __init__(self, caption: str, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.setSpacing(2)
-        self.caption = QLabel(caption)
-        self.value = QLabel("—")
-        self.value.setObjectName(f"{name}Value")
-        self.detail = QLabel("")
-        self.detail.setObjectName(f"{name}Detail")
-        font = QFont(self.value.font())
-        font.setPointSizeF(font.pointSizeF() * 1.9)
-        font.setBold(True)
-        self.value.setFont(font)
-        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        self.caption.setStyleSheet(f"color: {muted};")
-        self.detail.setStyleSheet(f"color: {muted};")
-        for w in (self.caption, self.value, self.detail):
-            layout.addWidget(w)
-
     def set(self, value: str, detail: str, tooltip: str = "") -> None:
-        self.value.setText(value)
-        self.detail.setText(detail)
-        self.setToolTip(tooltip)
+        self.set_text(value, detail, tooltip)
 
 
 class CorpusTableModel(QAbstractTableModel):
