@@ -86,11 +86,11 @@ def test_csv_export_cancel_writes_nothing(window, tmp_path: Path) -> None:
     import pytest
 
     from annotator.domain.errors import OperationCancelled
-    from annotator.qt.main_window import _export_csv_file
+    from annotator.services.export_csv import export_csv_file
 
     for phrase in ("Axios reports", "one source said", "Qatari officials"):
         _tag(window, phrase, "media_report")
     out = tmp_path / "never.csv"
     with pytest.raises(OperationCancelled):
-        _export_csv_file(window.project, out, article_id=None, cancelled=lambda: True)
+        export_csv_file(window.project, out, article_id=None, cancelled=lambda: True)
     assert not out.exists() and not (tmp_path / "never.csv.partial").exists()

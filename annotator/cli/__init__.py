@@ -158,7 +158,7 @@ def _add_with_folders(project: Project, args: argparse.Namespace) -> int:
 
 
 def _export(project: Project, args: argparse.Namespace) -> int:
-    from annotator.services.export_csv import export_csv
+    from annotator.services.export_csv import export_csv, export_csv_file
 
     if args.format != "csv":
         from annotator.services.interop import export_annotations
@@ -170,18 +170,7 @@ def _export(project: Project, args: argparse.Namespace) -> int:
         return EXIT_OK
 
     if args.output:
-        out_path = Path(args.output)
-        tmp = out_path.with_name(out_path.name + ".partial")
-        try:
-            with open(tmp, "w", encoding="utf-8", newline="") as out:
-                export_csv(project, out, article_id=args.article)
-            tmp.replace(out_path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise UserInputError(f"{out_path}: cannot write ({exc.strerror})") from None
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        export_csv_file(project, Path(args.output), article_id=args.article)
         return EXIT_OK
     out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)
     with out:

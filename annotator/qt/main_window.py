@@ -55,7 +55,7 @@ from annotator.qt.palette import LabelPalette, swatch
 from annotator.qt.undo import EditCommand
 from annotator.services import annotate, articles, scoring
 from annotator.services.annotate import AnnotationChange, Edit, UpdateAnnotation
-from annotator.services.export_csv import export_csv
+from annotator.services.export_csv import export_csv_file
 from annotator.services.open_article import OpenArticle
 from annotator.services.project import DatabaseError, Project
 
@@ -96,7 +96,6 @@ class MainWindow(QMainWindow):
         self.label_by_key = {lab.key: lab for lab in self.labels}
         self.undo_stack = QUndoStack(self)
         self.selected_id: str | None = None
-        self._load_generation = 0
         self._loader = QTimer(self)
         self._loader.setSingleShot(True)
         self._loader.timeout.connect(self._load_more)
@@ -492,7 +491,6 @@ class MainWindow(QMainWindow):
 
     def open_article(self, article_id: int) -> None:
         self.details._commit_note()
-        self._load_generation += 1
         self.article = OpenArticle.load_first_screen(self.project, article_id)
         self.selected_id = None
         self.table_model.set_article(self.article)
@@ -797,10 +795,10 @@ class MainWindow(QMainWindow):
         from annotator.qt.interop_dialogs import run_with_progress
 
         article_id = self.article.id if current and self.article else None
-        result = run_with_progress(self, "Exporting CSV…", _export_csv_file, self.project,
+        result = run_with_progress(self, "Exporting CSV…", export_csv_file, self.project,
                                    path, article_id=article_id)
         if result.error:
-            QMessageBox.warning(self, "Export failed", f"{path}: {result.error}")
+            QMessageBox.warning(self, "Export failed", result.error)
             return None
         if result.cancelled:
             self.statusBar().showMessage("Export cancelled; no file written", 6000)
@@ -923,7 +921,7 @@ class MainWindow(QMainWindow):
             self.layers.set_annotators({})
             return
         self.layers.set_annotators(self.article.annotator_counts())
-        self._apply_layers(repaint=False)
+        self._apply_layers()
 
     # --- lazily built panes ---------------------------------------------------
     @property
@@ -975,7 +973,7 @@ class MainWindow(QMainWindow):
     def _compare_on(self) -> bool:
         return _showing(self.review_dock)
 
-    def _apply_layers(self, repaint: bool = True) -> None:
+    def _apply_layers(self) -> None:
         """Push layer/compare settings to the highlighter; repaint only if they changed."""
         hidden = self.layers.hidden
         compare = self.review_panel.compare_colors() if self._compare_on() else None
@@ -1395,21 +1393,3 @@ def _showing(dock: QDockWidget) -> bool:
     """Whether a (possibly tabified) dock is actually on screen."""
     return dock.isVisible() and not dock.visibleRegion().isEmpty()
 
-
-def _export_csv_file(project: Project, path: Path, *, article_id: int | None,
-                     progress=None, cancelled=None) -> int:  # type: ignore[no-untyped-def]
-    """Worker-thread body of CSV export: a ``.partial`` file renamed when complete."""
-    tmp = path.with_name(path.name + ".partial")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as out:
-            n = export_csv(project, out, article_id=article_id,
-                           progress=(lambda done: progress(done, 0)) if progress else None,
-                           cancelled=cancelled)
-        tmp.replace(path)
-        return n
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserInputError(f"cannot write ({exc.strerror})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -8,6 +8,7 @@ how to talk to the database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -17,6 +18,7 @@ from annotator.domain.facets_codec import canonical_facets_json
 from annotator.domain.model import (
     EDITABLE_FIELDS,
     Annotation,
+    Label,
     check_span,
     make_annotation,
     recut,
@@ -139,12 +141,18 @@ def new_annotation(
     return CreateAnnotation(ann)
 
 
-def _check_label(project: Project, key: str, *, new: bool) -> None:
-    label = project.label(key)
+def _require_label(labels: Iterable[Label], key: str, *, new: bool) -> None:
+    """``key`` must name a label; a new tag or relabel may not use a retired one."""
+    label = next((lab for lab in labels if lab.key == key), None)
     if label is None:
         raise UserInputError(f"unknown label {key!r}")
     if new and label.retired:
         raise UserInputError(f"label {label.name!r} is retired")
+
+
+def _check_label(project: Project, key: str, *, new: bool) -> None:
+    """Early check against the project's cached taxonomy (friendly errors in the UI)."""
+    _require_label(project.labels(), key, new=new)
 
 
 def _action_for(changes: dict[str, object]) -> str:
@@ -254,20 +262,12 @@ def apply_edit(
 
 
 def _check_label_stored(session: Session, key: str, *, new: bool) -> None:
-    label = next((lab for lab in crud.list_labels(session=session) if lab.key == key), None)
-    if label is None:
-        raise UserInputError(f"unknown label {key!r}")
-    if new and label.retired:
-        raise UserInputError(f"label {label.name!r} is retired")
+    """The authoritative check, inside the writing transaction (not the cache)."""
+    _require_label(crud.list_labels(session=session), key, new=new)
 
 
-def _check_against_db(session: Session, ann: Annotation) -> None:
-    """Validate a new annotation against the stored text without loading all of it."""
-    found = crud.article_span_text(session=session, article_id=ann.article_id,
-                                   start=ann.start, end=ann.end)
-    if found is None:
-        raise UserInputError(f"article {ann.article_id} does not exist")
-    length, span_text = found
+def _check_spans(ann: Annotation, length: int, span_text: str) -> None:
+    """Spans inside an article of ``length`` code points; ``text`` equals the article's."""
     try:
         check_span(length, ann.start, ann.end)
         if (ann.source_start is None) != (ann.source_end is None):
@@ -283,20 +283,17 @@ def _check_against_db(session: Session, ann: Annotation) -> None:
         )
 
 
+def _check_against_db(session: Session, ann: Annotation) -> None:
+    """Validate a new annotation against the stored text without loading all of it."""
+    found = crud.article_span_text(session=session, article_id=ann.article_id,
+                                   start=ann.start, end=ann.end)
+    if found is None:
+        raise UserInputError(f"article {ann.article_id} does not exist")
+    _check_spans(ann, *found)
+
+
 def _check_consistent(ann: Annotation, article_text: str) -> None:
-    try:
-        check_span(len(article_text), ann.start, ann.end)
-        if (ann.source_start is None) != (ann.source_end is None):
-            raise ValueError("source span needs both start and end")
-        if ann.source_start is not None and ann.source_end is not None:
-            check_span(len(article_text), ann.source_start, ann.source_end, what="source span")
-    except ValueError as exc:
-        raise UserInputError(str(exc)) from None
-    if article_text[ann.start:ann.end] != ann.text:
-        raise UserInputError(
-            f"annotation text {ann.text[:40]!r} does not match the article at "
-            f"{ann.start}–{ann.end}"
-        )
+    _check_spans(ann, len(article_text), article_text[ann.start:ann.end])
 
 
 @dataclass(frozen=True)

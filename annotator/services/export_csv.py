@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from annotator.domain.csv_safety import neutralise
@@ -94,3 +95,32 @@ def export_csv(
     if progress:
         progress(n)
     return n
+
+
+def export_csv_file(
+    project: Project,
+    path: Path,
+    *,
+    article_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Write the CSV to ``path`` whole or not at all (a ``.partial`` file renamed at the end).
+
+    ``progress(done, total)`` matches the worker-thread convention of the other
+    services (``total`` is 0: the row count is not known in advance).
+    """
+    tmp = path.with_name(path.name + ".partial")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as out:
+            n = export_csv(project, out, article_id=article_id,
+                           progress=(lambda done: progress(done, 0)) if progress else None,
+                           cancelled=cancelled)
+        tmp.replace(path)
+        return n
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserInputError(f"{path}: cannot write ({exc.strerror})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

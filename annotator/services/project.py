@@ -82,7 +82,3 @@ class Project:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def user_error_for_database(exc: DatabaseError) -> str:
-    return str(exc)
