@@ -29,6 +29,19 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+def tag_phrase(project, aid: int, text: str, annotator: str, label: str,  # type: ignore[no-untyped-def]
+               needle: str):
+    """Tag the first occurrence of ``needle`` as ``annotator`` through the services."""
+    from annotator.services import annotate
+
+    i = text.index(needle)
+    change, _ = annotate.apply_edit(project, annotate.new_annotation(
+        project, article_id=aid, article_text=text, annotator=annotator, label=label,
+        start=i, end=i + len(needle)), actor=annotator)
+    assert change.after is not None
+    return change.after
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():  # type: ignore[no-untyped-def]
     from .pg_server import Cluster

@@ -7,22 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from annotator.domain.model import REVIEWED_LAYER, Annotation
+from annotator.domain.model import REVIEWED_LAYER
 from annotator.qt.agreement_pane import AgreementPane
-from annotator.services import agreement_report, annotate, articles, review
+from annotator.services import agreement_report, articles, review
 from annotator.services.project import Project
 
 from .conftest import SEED
-
-
-def _tag(project: Project, aid: int, text: str, annotator: str, label: str,
-         needle: str) -> Annotation:
-    i = text.index(needle)
-    change, _ = annotate.apply_edit(project, annotate.new_annotation(
-        project, article_id=aid, article_text=text, annotator=annotator, label=label,
-        start=i, end=i + len(needle)), actor=annotator)
-    assert change.after is not None
-    return change.after
+from .conftest import tag_phrase as _tag
 
 
 @pytest.fixture

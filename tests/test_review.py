@@ -18,6 +18,7 @@ from annotator.services.project import Project
 from annotator.storage.tables import AnnotationRow
 
 from .conftest import SEED
+from .conftest import tag_phrase as _tag
 
 
 @dataclass
@@ -33,16 +34,6 @@ class Case:
     boundary_b: Annotation
     only_a: Annotation
     only_b: Annotation
-
-
-def _tag(project: Project, aid: int, text: str, annotator: str, label: str,
-         needle: str) -> Annotation:
-    i = text.index(needle)
-    change, _ = annotate.apply_edit(project, annotate.new_annotation(
-        project, article_id=aid, article_text=text, annotator=annotator, label=label,
-        start=i, end=i + len(needle)), actor=annotator)
-    assert change.after is not None
-    return change.after
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from annotator.services import annotate, articles, review
 from annotator.services.project import Project
 
 from .conftest import SEED
+from .conftest import tag_phrase as _tag
 
 
 @dataclass
@@ -23,16 +24,6 @@ class Case:
     article_id: int
     text: str
     anns: dict[str, Annotation]
-
-
-def _tag(project: Project, aid: int, text: str, annotator: str, label: str,
-         needle: str) -> Annotation:
-    i = text.index(needle)
-    change, _ = annotate.apply_edit(project, annotate.new_annotation(
-        project, article_id=aid, article_text=text, annotator=annotator, label=label,
-        start=i, end=i + len(needle)), actor=annotator)
-    assert change.after is not None
-    return change.after
 
 
 @pytest.fixture
