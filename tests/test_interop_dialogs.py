@@ -84,7 +84,9 @@ def test_run_with_progress_cancel_leaves_db_unchanged(qtbot: Any, sqlite_project
 
     def press_cancel() -> None:
         dialog = _progress_dialog()
-        if writing.is_set() and dialog is not None and not clicked:
+        # Press only once the GUI has shown the write-phase progress: the worker's
+        # progress signal is queued, so `writing` can be set a moment before it arrives.
+        if writing.is_set() and dialog is not None and dialog.value() > 500 and not clicked:
             clicked.append(dialog.value())
             button = dialog.findChild(QPushButton)
             assert button is not None and button.text() == "Cancel"
