@@ -153,6 +153,10 @@ def upgrade_schema(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        if conn.dialect.name == "sqlite":
+            from annotator.storage.search_schema import ensure_sqlite
+
+            ensure_sqlite(conn)  # a later migration that recreated a table drops triggers
 
 
 def open_engine(db: str | Path) -> Engine:

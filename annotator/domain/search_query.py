@@ -1,0 +1,248 @@
+"""The analyst's search syntax, parsed once and compiled for each full-text engine.
+
+Syntax (documented in the README, "Search"):
+
+- ``ceasefire``                 a word (case-insensitive)
+- ``"senior Qatari official"``  a phrase: the words in this order, adjacent
+- ``negotiat*``                 a prefix (also as the last word of a phrase)
+- ``Qatar Egypt``               both (AND is implicit)
+- ``Qatar OR Egypt``            either; OR binds looser than AND
+- ``-Hamas`` / ``NOT Hamas``    excluded from matching documents
+
+The user's words never reach an engine as syntax: each word or phrase is passed as a
+quoted string (FTS5) or a bound parameter (PostgreSQL), so there is no way to write an
+FTS syntax error; malformed input (an unbalanced quote, a query that only excludes, a
+dangling OR) is refused here with a one-line :class:`QuerySyntaxError`.
+
+Locating hits: the engines say *which* rows match. Where in the text is answered
+exactly for SQLite by FTS5's own ``highlight()`` (markers inserted at the tokenizer's
+token boundaries; :func:`offsets_from_highlight` turns them into code-point offsets),
+and for PostgreSQL by :func:`locate`, a tokenizer of letters, digits and combining marks.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from annotator.domain.errors import UserInputError
+
+HIT_OPEN = "\ufdd0"
+HIT_CLOSE = "\ufdd1"
+"""Unicode noncharacters used as highlight() markers (never in interchanged text; a
+text that nevertheless contains one is located with :func:`locate` instead)."""
+
+MAX_QUERY_CHARS = 1000
+
+
+class QuerySyntaxError(UserInputError):
+    """A query the analyst must rewrite; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or phrase: ``words`` in order; ``prefix`` makes the last word a prefix."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+    negated: bool = False
+    raw: str = ""
+    """The words as typed (FTS5 tokenizes them itself, consistently with the index)."""
+
+    @property
+    def display(self) -> str:
+        body = " ".join(self.words) + ("*" if self.prefix else "")
+        body = f'"{body}"' if len(self.words) > 1 else body
+        return f"-{body}" if self.negated else body
+
+
+@dataclass(frozen=True)
+class Query:
+    """OR of clauses; each clause is an AND of terms (some of them negated)."""
+
+    clauses: tuple[tuple[Term, ...], ...]
+    source: str
+
+    @property
+    def positive_terms(self) -> list[Term]:
+        return [t for clause in self.clauses for t in clause if not t.negated]
+
+
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def _fold(word: str) -> str:
+    return unicodedata.normalize("NFC", word.casefold())
+
+
+def _words(chunk: str) -> list[str]:
+    """The words of ``chunk`` folded as :func:`tokens` folds the text's words."""
+    text = unicodedata.normalize("NFC", chunk)
+    if any(unicodedata.category(ch).startswith("M") for ch in text):
+        return [_fold(m.group()) for m in _token_re().finditer(text)]
+    return [_fold(w) for w in _WORD_RE.findall(text)]
+
+
+_LEX = re.compile(r'\s+|"(?P<phrase>[^"]*)"|(?P<quote>")|(?P<word>[^\s"]+)')
+
+
+def parse_query(text: str) -> Query:
+    """Parse the analyst's query, or raise :class:`QuerySyntaxError` saying why not."""
+    source = text.strip()
+    if not source:
+        raise QuerySyntaxError("the search query is empty")
+    if len(source) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"the search query is too long (over {MAX_QUERY_CHARS} "
+                               f"characters)")
+    clauses: list[list[Term]] = [[]]
+    negate_next = False
+    pos = 0
+    while pos < len(source):
+        m = _LEX.match(source, pos)
+        assert m is not None
+        pos = m.end()
+        if m.group("quote") is not None:
+            raise QuerySyntaxError(f"unbalanced quote in {source!r}: close the phrase "
+                                   f"with a second \"")
+        raw: str | None = m.group("phrase")
+        phrase = raw is not None
+        if raw is None:
+            raw = m.group("word")
+        if raw is None:
+            continue  # whitespace
+        if not phrase and raw == "OR":
+            if not clauses[-1] or negate_next:
+                raise QuerySyntaxError(f"OR needs a word on both sides in {source!r}")
+            clauses.append([])
+            continue
+        if not phrase and raw == "NOT":
+            negate_next = True
+            continue
+        negated = negate_next
+        negate_next = False
+        if not phrase and raw.startswith("-") and len(raw) > 1:
+            negated, raw = True, raw[1:]
+        body = raw.strip()
+        prefix = body.endswith("*")
+        if prefix:
+            body = body.rstrip("*")
+        words = _words(body)
+        if not words:
+            shown = f'"{raw}"' if phrase else raw
+            raise QuerySyntaxError(f"{shown} has no letters or digits to search for")
+        clauses[-1].append(Term(tuple(words), prefix=prefix, negated=negated, raw=body))
+    if negate_next:
+        raise QuerySyntaxError(f"NOT needs a word after it in {source!r}")
+    if not clauses[-1]:
+        raise QuerySyntaxError(f"OR needs a word on both sides in {source!r}")
+    for clause in clauses:
+        if all(t.negated for t in clause):
+            raise QuerySyntaxError(
+                f"{' '.join(t.display for t in clause)}: a search needs at least one word "
+                f"that is not excluded")
+    return Query(tuple(tuple(c) for c in clauses), source)
+
+
+# --- SQLite FTS5 ------------------------------------------------------------
+
+def _fts5_string(term: Term) -> str:
+    body = (term.raw or " ".join(term.words)).replace('"', '""')
+    return f'"{body}"' + (" *" if term.prefix else "")
+
+
+def to_fts5(query: Query) -> str:
+    """An FTS5 MATCH expression; every user word is inside a quoted string."""
+    parts = []
+    for clause in query.clauses:
+        pos = " AND ".join(_fts5_string(t) for t in clause if not t.negated)
+        expr = f"({pos})"
+        for t in clause:
+            if t.negated:
+                expr = f"({expr} NOT {_fts5_string(t)})"
+        parts.append(expr)
+    return " OR ".join(parts)
+
+
+def offsets_from_highlight(marked: str) -> list[tuple[int, int]]:
+    """Code-point ``(start, end)`` of each :data:`HIT_OPEN` … :data:`HIT_CLOSE` region.
+
+    ``marked`` is the original text with markers inserted (FTS5 ``highlight()``); an
+    offset in the original text is the position in ``marked`` minus the markers before it.
+    """
+    out: list[tuple[int, int]] = []
+    removed = 0
+    start = -1
+    for m in re.finditer(f"[{HIT_OPEN}{HIT_CLOSE}]", marked):
+        if m.group() == HIT_OPEN:
+            start = m.start() - removed
+        elif start >= 0:
+            end = m.start() - removed
+            if end > start:
+                out.append((start, end))
+            start = -1
+        removed += 1
+    return out
+
+
+# --- PostgreSQL -------------------------------------------------------------
+
+def _pg_lexeme(word: str, prefix: bool) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
+
+
+def to_tsquery_text(query: Query) -> str:
+    """``to_tsquery('simple', …)`` input; every word is a quoted lexeme."""
+    def term_expr(t: Term) -> str:
+        lexemes = [_pg_lexeme(w, t.prefix and i == len(t.words) - 1)
+                   for i, w in enumerate(t.words)]
+        body = " <-> ".join(lexemes)
+        return f"!({body})" if t.negated else f"({body})"
+
+    return " | ".join("(" + " & ".join(term_expr(t) for t in clause) + ")"
+                      for clause in query.clauses)
+
+
+# --- locating hits in a text (PostgreSQL, and texts containing a marker) ------
+
+@lru_cache(maxsize=1)
+def _token_re() -> re.Pattern[str]:
+    """Letters, digits and combining marks (so "café" written with U+0301 is one word)."""
+    marks = []
+    run_start = None
+    for cp in range(sys.maxunicode + 1):
+        is_mark = unicodedata.category(chr(cp)).startswith("M")
+        if is_mark and run_start is None:
+            run_start = cp
+        elif not is_mark and run_start is not None:
+            marks.append((run_start, cp - 1))
+            run_start = None
+    cls = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" if a != b else re.escape(chr(a))
+                  for a, b in marks)
+    return re.compile(f"(?:[^\\W_]|[{cls}])+")
+
+
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, folded word)`` for every word of ``text`` (code points)."""
+    return [(m.start(), m.end(), _fold(m.group())) for m in _token_re().finditer(text)]
+
+
+def locate(query: Query, text: str) -> list[tuple[int, int]]:
+    """Code-point spans of the positive terms' occurrences in ``text``, in order."""
+    toks = tokens(text)
+    spans: set[tuple[int, int]] = set()
+    for term in query.positive_terms:
+        n = len(term.words)
+        for i in range(len(toks) - n + 1):
+            ok = True
+            for j, word in enumerate(term.words):
+                tok = toks[i + j][2]
+                last = j == n - 1
+                if not (tok.startswith(word) if (last and term.prefix) else tok == word):
+                    ok = False
+                    break
+            if ok:
+                spans.add((toks[i][0], toks[i + n - 1][1]))
+    return sorted(spans)

@@ -1,0 +1,238 @@
+"""Full-text queries: the engines pick the rows, in keyset order; nothing is scanned here.
+
+SQLite rows come with FTS5 ``highlight()`` output (hit markers at the tokenizer's own
+token boundaries) so hits are located exactly as the engine matched them; PostgreSQL
+rows come with the plain text for :func:`annotator.domain.search_query.locate`.
+Article-side filters (outlet, date range) and annotation-side filters (label,
+annotator, reviewed layer) are SQL; facet and strength-band filters are applied by the
+service, which knows the rubric.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from annotator.domain.errors import UserInputError
+from annotator.domain.model import REVIEWED_LAYER
+from annotator.domain.search_query import HIT_CLOSE, HIT_OPEN, Query, to_fts5, to_tsquery_text
+
+CONTEXT_WINDOW = 120
+"""Code points of article text fetched either side of an annotation hit (for KWIC)."""
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    outlet: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+@dataclass(frozen=True)
+class AnnotationFilter:
+    labels: tuple[str, ...] = ()
+    annotators: tuple[str, ...] = ()
+    reviewed: bool | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.labels or self.annotators or self.reviewed is not None)
+
+
+@dataclass(frozen=True)
+class TextRow:
+    article_id: int
+    title: str
+    outlet: str
+    published: str
+    text: str
+    marked: str | None
+    """highlight() output (SQLite), None where hits must be located in ``text``."""
+
+
+@dataclass(frozen=True)
+class AnnotationRow:
+    annotation_id: str
+    article_id: int
+    annotator: str
+    label: str
+    start: int
+    end: int
+    claim: str
+    note: str
+    source_start: int | None
+    source_end: int | None
+    facets: str
+    title: str
+    outlet: str
+    published: str
+    window_start: int
+    window: str
+    """Article text ``[window_start, …)`` around the claim and its mention."""
+    marked: tuple[str | None, str | None, str | None]
+    """highlight() of claim, mention and note (SQLite); Nones on PostgreSQL."""
+    mention: str
+
+
+def _article_where(f: ArticleFilter, params: dict[str, object], alias: str) -> str:
+    out = []
+    if f.outlet:
+        out.append(f"{alias}.outlet = :outlet")
+        params["outlet"] = f.outlet
+    if f.date_from:
+        out.append(f"{alias}.published >= :date_from")
+        params["date_from"] = f.date_from
+    if f.date_to:
+        out.append(f"substr({alias}.published, 1, {len(f.date_to)}) <= :date_to")
+        params["date_to"] = f.date_to
+    return "".join(f" AND {c}" for c in out)
+
+
+def _annotation_where(f: AnnotationFilter, params: dict[str, object], alias: str) -> str:
+    out = []
+    if f.labels:
+        names = [f"lab{i}" for i in range(len(f.labels))]
+        out.append(f"{alias}.label IN ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, f.labels, strict=True))
+    if f.annotators:
+        names = [f"who{i}" for i in range(len(f.annotators))]
+        out.append(f"{alias}.annotator IN ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, f.annotators, strict=True))
+    if f.reviewed is not None:
+        out.append(f"{alias}.annotator {'=' if f.reviewed else '<>'} :reviewed_layer")
+        params["reviewed_layer"] = REVIEWED_LAYER
+    return "".join(f" AND {c}" for c in out)
+
+
+def _run(session: Session, sql: str, params: dict[str, object]) -> Sequence[Sequence[object]]:
+    try:
+        return session.execute(text(sql), params).all()
+    except DBAPIError as exc:
+        session.rollback()
+        first = str(getattr(exc, "orig", exc)).splitlines()[0]
+        raise UserInputError(f"the search engine refused the query ({first})") from None
+
+
+def text_rows(*, session: Session, query: Query, from_article: int, limit: int,
+              articles: ArticleFilter) -> list[TextRow]:
+    """Matching articles with id ≥ ``from_article``, in id order (at most ``limit``)."""
+    params: dict[str, object] = {"from_article": from_article, "limit": limit}
+    where = _article_where(articles, params, "a")
+    if session.get_bind().dialect.name == "sqlite":
+        params.update(q=to_fts5(query), open=HIT_OPEN, close=HIT_CLOSE)
+        sql = ("SELECT a.id, a.title, a.outlet, a.published, "
+               "highlight(article_fts, 0, :open, :close), "
+               "instr(a.text, :open) + instr(a.text, :close) "
+               "FROM article_fts JOIN article a ON a.id = article_fts.rowid "
+               f"WHERE article_fts MATCH :q AND article_fts.rowid >= :from_article{where} "
+               "ORDER BY article_fts.rowid LIMIT :limit")
+        out = []
+        for aid, title, outlet, published, marked, clash in _run(session, sql, params):
+            plain = str(marked).replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
+            if clash:  # the text itself contains a marker: locate hits in Python
+                plain = str(session.execute(text("SELECT text FROM article WHERE id = :i"),
+                                            {"i": aid}).scalar())
+                marked = None
+            out.append(TextRow(int(str(aid)), str(title), str(outlet), str(published), plain,
+                               None if marked is None else str(marked)))
+        return out
+    params["q"] = to_tsquery_text(query)
+    sql = ("SELECT a.id, a.title, a.outlet, a.published, a.text "
+           "FROM article_search s JOIN article a ON a.id = s.article_id "
+           "WHERE s.doc @@ to_tsquery('simple', :q) AND s.article_id >= :from_article"
+           f"{where} ORDER BY s.article_id LIMIT :limit")
+    return [TextRow(int(str(r[0])), str(r[1]), str(r[2]), str(r[3]), str(r[4]), None)
+            for r in _run(session, sql, params)]
+
+
+def annotation_rows(*, session: Session, query: Query,
+                    after: tuple[int, int, str] | None, limit: int, inclusive: bool = False,
+                    articles: ArticleFilter, annotations: AnnotationFilter,
+                    ) -> list[AnnotationRow]:
+    """Annotations whose claim, mention or note match, in (article, start, id) order."""
+    params: dict[str, object] = {"limit": limit, "w": CONTEXT_WINDOW}
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    ident = "a.id" if sqlite else 'a.id COLLATE "C"'  # byte order, as Python sorts ids
+    where = _article_where(articles, params, "ar") + _annotation_where(annotations, params, "a")
+    if after is not None:
+        where += (" AND (a.article_id > :k_art OR (a.article_id = :k_art AND "
+                  f"(a.start > :k_start OR (a.start = :k_start AND {ident} {'>=' if inclusive else '>'} "
+                  ":k_id))))")
+        params.update(k_art=after[0], k_start=after[1], k_id=after[2])
+    lo = ("CASE WHEN a.source_start IS NOT NULL AND a.source_start < a.start "
+          "THEN a.source_start ELSE a.start END")
+    hi = ('CASE WHEN a.source_end IS NOT NULL AND a.source_end > a."end" '
+          'THEN a.source_end ELSE a."end" END')
+    win_start = f"(CASE WHEN {lo} > :w THEN {lo} - :w ELSE 0 END)"
+    mention = ("CASE WHEN a.source_start IS NULL OR a.source_end IS NULL THEN '' ELSE "
+               "substr(ar.text, a.source_start + 1, a.source_end - a.source_start) END")
+    cols = (f'a.id, a.article_id, a.annotator, a.label, a.start, a."end", a.text, a.note, '
+            f"a.source_start, a.source_end, a.facets, ar.title, ar.outlet, ar.published, "
+            f"{win_start}, substr(ar.text, {win_start} + 1, {hi} + :w - {win_start}), "
+            f"{mention}")
+    order = f"ORDER BY a.article_id, a.start, {ident} LIMIT :limit"
+    if sqlite:
+        params.update(q=to_fts5(query), open=HIT_OPEN, close=HIT_CLOSE)
+        sql = (f"SELECT {cols}, highlight(annotation_fts, 0, :open, :close), "
+               "highlight(annotation_fts, 1, :open, :close), "
+               "highlight(annotation_fts, 2, :open, :close) "
+               "FROM annotation_fts JOIN annotation a ON a.rowid = annotation_fts.rowid "
+               "JOIN article ar ON ar.id = a.article_id "
+               f"WHERE annotation_fts MATCH :q{where} {order}")
+    else:
+        params["q"] = to_tsquery_text(query)
+        sql = (f"SELECT {cols}, NULL, NULL, NULL FROM annotation_search s "
+               "JOIN annotation a ON a.id = s.annotation_id "
+               "JOIN article ar ON ar.id = a.article_id "
+               f"WHERE s.doc @@ to_tsquery('simple', :q){where} {order}")
+    out = []
+    for r in _run(session, sql, params):
+        marks = tuple(None if m is None else str(m) for m in r[17:20])
+        out.append(AnnotationRow(
+            str(r[0]), int(str(r[1])), str(r[2]), str(r[3]), int(str(r[4])), int(str(r[5])),
+            str(r[6]), str(r[7]), None if r[8] is None else int(str(r[8])),
+            None if r[9] is None else int(str(r[9])), str(r[10]), str(r[11]), str(r[12]),
+            str(r[13]), int(str(r[14])), str(r[15] or ""),
+            (marks[0], marks[1], marks[2]), str(r[16] or "")))
+    return out
+
+
+@dataclass(frozen=True)
+class SpanRow:
+    annotation_id: str
+    annotator: str
+    label: str
+    start: int
+    end: int
+    facets: str
+
+
+def spans_in_article(*, session: Session, article_id: int,
+                     annotations: AnnotationFilter) -> list[SpanRow]:
+    """An article's annotations (filtered) for placing text hits inside them."""
+    params: dict[str, object] = {"aid": article_id}
+    where = _annotation_where(annotations, params, "a")
+    rows = session.execute(text(
+        f'SELECT a.id, a.annotator, a.label, a.start, a."end", a.facets FROM annotation a '
+        f"WHERE a.article_id = :aid{where} ORDER BY a.start, a.\"end\" DESC, a.id"), params)
+    return [SpanRow(str(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4]), str(r[5]))
+            for r in rows]
+
+
+def index_health(*, session: Session) -> str:
+    """``ok`` or the engine's complaint (tests and diagnostics)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return "ok"
+    try:
+        session.execute(text(
+            "INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)"))
+        session.execute(text(
+            "INSERT INTO annotation_fts(annotation_fts, rank) VALUES ('integrity-check', 1)"))
+    except DBAPIError as exc:
+        session.rollback()
+        return str(getattr(exc, "orig", exc))
+    return "ok"
