@@ -16,6 +16,7 @@ from typing import Any
 
 from annotator import __version__
 from annotator.domain.errors import UserInputError
+from annotator.domain.formats.registry import format_names, get_format
 from annotator.services.project import DatabaseError, Project, resolve_database
 
 BUILTIN_COMMANDS = ("gui", "add", "list", "export")
@@ -50,8 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list articles: ID<TAB>TITLE<TAB>N_ANNOTATIONS")
 
     export = sub.add_parser("export", help="export annotations")
-    export.add_argument("--format", choices=["csv", "doccano", "labelstudio", "w3c", "brat"],
-                        default="csv")
+    export.add_argument("--format", choices=format_names(), default="csv")
     export.add_argument("--article", type=int, metavar="ID", help="only this article")
     export.add_argument("-o", "--output", metavar="FILE",
                         help="write here instead of stdout (required for formats other than "
@@ -165,7 +165,8 @@ def _export(project: Project, args: argparse.Namespace) -> int:
 
         if not args.output:
             raise UserInputError(f"--format {args.format} needs -o PATH"
-                                 + (" (a folder)" if args.format == "brat" else ""))
+                                 + (" (a folder)" if get_format(args.format).writes_folder
+                                    else ""))
         export_annotations(project, args.format, args.output, article_id=args.article)
         return EXIT_OK
 

@@ -14,15 +14,16 @@ import sys
 from typing import Any
 
 from annotator.domain.errors import UserInputError
+from annotator.domain.formats.registry import format_names
 from annotator.services.project import Project
 
 NAME = "import"
-FORMATS = ("csv", "doccano", "labelstudio", "w3c", "brat")
+FORMATS = format_names()
 
 
 def register(sub: Any) -> None:
     imp = sub.add_parser(
-        NAME, help="import annotations (csv, doccano, labelstudio, w3c, brat)",
+        NAME, help=f"import annotations ({', '.join(FORMATS)})",
         description="Import annotations; all or nothing. The format is taken from the "
                     "extension when --format is not given (.csv, .jsonl doccano, .json Label "
                     "Studio or W3C, .jsonld W3C, .ann or a folder brat).")

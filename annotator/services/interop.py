@@ -68,10 +68,9 @@ from annotator.domain.formats import (
     normalise_id,
     parse_json,
 )
-from annotator.domain.formats.brat import export_brat, read_brat, safe_path, write_brat
-from annotator.domain.formats.doccano import export_doccano, import_doccano
-from annotator.domain.formats.labelstudio import export_labelstudio, import_labelstudio
-from annotator.domain.formats.w3c import export_w3c, import_w3c
+from annotator.domain.formats.brat import export_brat, read_brat, safe_path
+from annotator.domain.formats.registry import format_names, formats_for_extension, get_format
+from annotator.domain.formats.w3c import import_w3c
 from annotator.domain.model import CONTEXT_CHARS, Annotation, Article, Label, utc_now_iso
 from annotator.domain.reanchor import AnchorStatus, reanchor_annotations
 from annotator.domain.text_import import (
@@ -86,7 +85,8 @@ from annotator.services.project import Project
 from annotator.storage import crud
 from annotator.storage.tables import AnnotationEventRow, ArticleRow
 
-FORMATS = ("csv", "doccano", "labelstudio", "w3c", "brat")
+FORMATS = format_names()
+"""Format names, from the one registry (:mod:`annotator.domain.formats.registry`)."""
 EXPORT_FORMATS = FORMATS
 
 MAX_IMPORT_BYTES = 128 * 1024 * 1024
@@ -245,15 +245,10 @@ def infer_format(path: str | Path) -> str:
     if p.is_dir():
         return "brat"
     suffix = p.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".jsonl", ".ndjson"):
-        return "doccano"
-    if suffix in (".ann", ".txt"):
-        return "brat"
-    if suffix == ".jsonld":
-        return "w3c"
-    if suffix == ".json":
+    candidates = formats_for_extension(suffix)
+    if len(candidates) == 1:
+        return candidates[0].name
+    if {f.name for f in candidates} == {"labelstudio", "w3c"}:
         try:
             with open(p, "rb") as fh:
                 head = fh.read(65536)
@@ -756,16 +751,16 @@ def _parse_file(path: Path, fmt: str, *, annotator: str | None, article_id: int 
         if fmt == "w3c":
             out.w3c = data
             return out
+        spec = get_format(fmt)
+        if spec.shape != "records":
+            raise UserInputError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
+        docs = spec.reader(data)
         if fmt == "doccano":
-            docs = import_doccano(data)
             lines = _record_lines(decode_content(data, what=name))
             wheres = [f"line {lines[k]}" if k < len(lines) else f"record {k + 1}"
                       for k in range(len(docs))]
-        elif fmt == "labelstudio":
-            docs = import_labelstudio(data)
-            wheres = [f"task #{k + 1}" for k in range(len(docs))]
         else:
-            raise UserInputError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
+            wheres = [f"task #{k + 1}" for k in range(len(docs))]
     except FormatError as exc:
         raise FormatError(f"{name}: {exc}") from None
     for doc, where in zip(docs, wheres, strict=True):
@@ -1446,24 +1441,93 @@ def _w3c_labels(node: Any, depth: int = 0) -> Iterator[str]:
 # -- export ----------------------------------------------------------------------------
 
 
+def _article_meta(art: Article) -> dict[str, Any]:
+    return {"id": art.id, "title": art.title, "outlet": art.outlet, "url": art.url,
+            "published": art.published, "sha256": art.sha256,
+            "original_filename": art.original_filename, "imported_at": art.imported_at}
+
+
+def _article_ids(session: Session, article_id: int | None) -> list[int]:
+    ids = [a for a, _t, _x in crud.iter_article_texts(session=session, article_id=article_id)]
+    if article_id is not None and not ids:
+        raise UserInputError(f"article {article_id} does not exist")
+    return ids
+
+
 def _documents(project: Project, article_id: int | None, tick: _Ticker) -> list[Document]:
     docs = []
     with project.reading() as session:
-        ids = [a for a, _t, _x in crud.iter_article_texts(session=session, article_id=article_id)]
-        if article_id is not None and not ids:
-            raise UserInputError(f"article {article_id} does not exist")
+        ids = _article_ids(session, article_id)
         for n, art_id in enumerate(ids):
             tick(n, len(ids))
             art = crud.get_article(session=session, article_id=art_id)
             assert art is not None
-            meta = {"id": art.id, "title": art.title, "outlet": art.outlet, "url": art.url,
-                    "published": art.published, "sha256": art.sha256,
-                    "original_filename": art.original_filename, "imported_at": art.imported_at}
             docs.append(Document(text=art.text,
                                  annotations=crud.list_annotations(session=session,
                                                                    article_id=art_id),
-                                 meta=meta))
+                                 meta=_article_meta(art)))
     return docs
+
+
+EXPORT_PAGE = 5000
+"""Annotations read per query by streaming exports (keyset pages)."""
+
+
+def _iter_annotations(session: Session, article_id: int, tick: _Ticker,
+                      total: int) -> Iterator[Annotation]:
+    """An article's annotations in (start, end, id) order, one keyset page at a time."""
+    after: tuple[int, int, str] | None = None
+    done = 0
+    while True:
+        page = crud.list_annotations_page(session=session, article_id=article_id,
+                                          after=after, limit=EXPORT_PAGE)
+        if not page:
+            return
+        yield from page
+        done += len(page)
+        tick(done, max(total, 1))
+        after = page[-1].sort_key
+
+
+@contextmanager
+def _atomic_text(path: Path) -> Iterator[io.TextIOBase]:
+    """A text file written under a temporary name and renamed into place at the end;
+    removed instead on any error, so nothing is left half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh  # type: ignore[misc]
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserInputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _export_w3c(project: Project, article_id: int | None, out: Path,
+                tick: _Ticker) -> ExportReport:
+    """Stream one article's annotations from the database into a W3C file."""
+    writer = get_format("w3c").writer
+    with project.reading() as session:
+        ids = _article_ids(session, article_id)
+        if len(ids) != 1:
+            raise UserInputError(
+                f"a W3C file holds the annotations of one article and the project has "
+                f"{len(ids)}; pass --article ID"
+            )
+        art = crud.get_article(session=session, article_id=ids[0])
+        assert art is not None
+        total, _ = crud.annotation_signature(session=session, article_id=art.id)
+        doc = Document(text=art.text, meta=_article_meta(art))
+        indent = 2 if total <= PRETTY_JSON_LIMIT else None  # as the other JSON exports
+        tick.phase(0, PROGRESS_TOTAL)
+        with _atomic_text(out) as fh:
+            n = writer(doc, fh, annotations=_iter_annotations(session, art.id, tick, total),
+                       total=total, indent=indent)
+    return ExportReport([str(out)], 1, n)
 
 
 def export_annotations(
@@ -1477,40 +1541,37 @@ def export_annotations(
 ) -> ExportReport:
     """Write annotations in ``fmt`` to ``output`` (brat: a folder of ``article-ID`` pairs).
 
-    ``w3c`` holds one article per file: with several articles, pass ``article_id``.
-    Files are written atomically; nothing is left half-written on an error.
+    ``w3c`` holds one article per file: with several articles, pass ``article_id``; it
+    is streamed from the database (memory does not grow with the number of
+    annotations). Files are written atomically; nothing is left half-written on an error.
     """
     if fmt not in EXPORT_FORMATS:
         raise UserInputError(f"unknown format {fmt!r} (use {', '.join(EXPORT_FORMATS)})")
+    spec = get_format(fmt)
     out = Path(output)
     tick = _Ticker(progress, cancelled, lo=0, hi=500)
-    if fmt == "csv":
+    if spec.shape == "rows":
         buf = io.StringIO(newline="")
         n = export_csv(project, buf, article_id=article_id)
         tick.check()
         _write_atomic(out, buf.getvalue().encode("utf-8"))
         tick.finish()
         return ExportReport([str(out)], 0, n)
-    docs = _documents(project, article_id, tick)
-    n_anns = sum(len(d.annotations) for d in docs)
-    # Pretty-printed JSON is friendlier to read but Python's indenting encoder is
-    # several times slower; large exports are written compact (same content).
-    indent = 2 if n_anns <= PRETTY_JSON_LIMIT else None
-    tick.check()
     try:
-        if fmt == "doccano":
-            _write_atomic(out, export_doccano(docs).encode("utf-8"))
-            paths = [str(out)]
-        elif fmt == "labelstudio":
-            _write_atomic(out, export_labelstudio(docs, indent=indent).encode("utf-8"))
-            paths = [str(out)]
-        elif fmt == "w3c":
-            if len(docs) != 1:
-                raise UserInputError(
-                    f"a W3C file holds the annotations of one article and the project has "
-                    f"{len(docs)}; pass --article ID"
-                )
-            _write_atomic(out, export_w3c(docs[0], indent=indent).encode("utf-8"))
+        if spec.shape == "annotations":
+            if out.is_dir():
+                raise UserInputError(f"{out}: is a folder; a {spec.title} export is a file")
+            report = _export_w3c(project, article_id, out, tick)
+            tick.finish()
+            return report
+        docs = _documents(project, article_id, tick)
+        n_anns = sum(len(d.annotations) for d in docs)
+        # Pretty-printed JSON is friendlier to read but Python's indenting encoder is
+        # several times slower; large exports are written compact (same content).
+        indent = 2 if n_anns <= PRETTY_JSON_LIMIT else None
+        tick.check()
+        if spec.shape == "records":
+            _write_atomic(out, spec.writer(docs, indent=indent).encode("utf-8"))
             paths = [str(out)]
         else:
             if out.exists() and not out.is_dir():
@@ -1523,7 +1584,8 @@ def export_annotations(
             for k, doc in enumerate(docs):
                 tick(k, len(docs))
                 try:
-                    txt, ann = write_brat(out, f"article-{doc.meta['id']}", doc, overwrite=True)
+                    txt, ann = spec.writer(out, f"article-{doc.meta['id']}", doc,
+                                           overwrite=True)
                 except OSError as exc:
                     raise UserInputError(f"{out}: cannot write ({exc.strerror or exc})") \
                         from None

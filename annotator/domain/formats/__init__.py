@@ -12,6 +12,9 @@ metadata, annotations, per-annotation facets) and a file's content:
 * :mod:`~annotator.domain.formats.brat` — brat standoff ``.txt`` + ``.ann``
   (code points of the newline-normalised text).
 
+The list of formats every front end offers (names, titles, extensions, offset
+units, readers and writers) is :mod:`~annotator.domain.formats.registry`.
+
 Exports are deterministic (annotations sorted by position) and, where the format
 has room for it, carry our own metadata block (``annotator_export``) with the
 offset unit, the article metadata and what the format itself cannot hold
@@ -429,13 +432,25 @@ def check_export(document: Document, *, where: str = "export") -> None:
     Exporting a broken span would produce a file that our own importer (rightly)
     refuses, so the error surfaces here, where the cause is.
     """
-    text = document.text
-    if "\r" in text:
-        raise FormatError(f"{where}: the article text must have normalised newlines")
-    seen = IdRegistry("annotation id")
+    check = ExportChecker(document.text, where=where)
     for ann in document.annotations:
-        here = f"{where}: annotation {ann.id}"
-        seen.add(ann.id, where=here)
+        check(ann)
+
+
+class ExportChecker:
+    """:func:`check_export` one annotation at a time, for writers that stream."""
+
+    def __init__(self, text: str, *, where: str = "export") -> None:
+        if "\r" in text:
+            raise FormatError(f"{where}: the article text must have normalised newlines")
+        self.text = text
+        self.where = where
+        self.seen = IdRegistry("annotation id")
+
+    def __call__(self, ann: Annotation) -> None:
+        text = self.text
+        here = f"{self.where}: annotation {ann.id}"
+        self.seen.add(ann.id, where=here)
         check_span(len(text), ann.start, ann.end, where=here)
         check_quote(text, ann.start, ann.end, ann.text, where=here)
         if ann.has_source:

@@ -57,8 +57,12 @@ from annotator.domain.offsets import OffsetMap
 FORMAT_NAME = "doccano-jsonl"
 
 
-def export_doccano(documents: Iterable[Document]) -> str:
-    """JSONL text, one line per document, offsets in UTF-16 code units."""
+def export_doccano(documents: Iterable[Document], *, indent: int | None = None) -> str:
+    """JSONL text, one line per document, offsets in UTF-16 code units.
+
+    ``indent`` is accepted (the registry calls every record writer alike) and ignored:
+    JSONL is one record per line.
+    """
     lines = []
     for n, doc in enumerate(documents, start=1):
         check_export(doc, where=f"document {n}")

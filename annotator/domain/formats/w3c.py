@@ -31,10 +31,12 @@ in :attr:`W3CImport.anchorings`; orphaned ones are left out of the document.
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote as url_quote
 
 from annotator.domain.formats import (
@@ -42,6 +44,7 @@ from annotator.domain.formats import (
     EXPORT_VERSION,
     UNIT_CODE_POINTS,
     Document,
+    ExportChecker,
     FormatError,
     IdRegistry,
     annotation_extras,
@@ -49,7 +52,6 @@ from annotator.domain.formats import (
     article_meta,
     as_int,
     build_annotation,
-    check_export,
     decode_content,
     dump_json,
     facets_dict,
@@ -62,7 +64,7 @@ from annotator.domain.formats import (
     require_object,
     sorted_annotations,
 )
-from annotator.domain.model import CONTEXT_CHARS
+from annotator.domain.model import CONTEXT_CHARS, Annotation
 from annotator.domain.reanchor import (
     DEFAULT_THRESHOLD,
     Anchoring,
@@ -134,63 +136,135 @@ def _annotation_iri(ann_id: str) -> str:
 def export_w3c(document: Document, *, target: str | None = None, indent: int | None = 2) -> str:
     """One article's annotations as a W3C AnnotationCollection (JSON-LD text).
 
-    ``target`` is the IRI of the article (default :func:`article_uri`).
+    ``target`` is the IRI of the article (default :func:`article_uri`). The text is
+    what :func:`write_w3c` streams, collected in memory: for small documents and tests.
     """
-    check_export(document)
+    buf = io.StringIO()
+    write_w3c(document, buf, target=target, indent=indent)
+    return buf.getvalue()
+
+
+def write_w3c(
+    document: Document,
+    out: TextIO,
+    *,
+    annotations: Iterable[Annotation] | None = None,
+    total: int | None = None,
+    target: str | None = None,
+    indent: int | None = 2,
+) -> int:
+    """Stream one article's annotations to ``out`` as a W3C AnnotationCollection.
+
+    Only one annotation's JSON is in memory at a time (an in-memory collection of
+    100k annotations peaked at ~1.5 GB), so ``annotations`` may be an iterator over
+    the database, in position order, with ``total`` its length (the collection's
+    ``total`` comes before the items); by default ``document.annotations`` is sorted
+    and written. The output is byte for byte what ``json.dumps`` of the whole
+    collection would give. Returns the number of annotations written.
+
+    Conformance (Web Annotation Data Model §5): the embedded ``AnnotationPage`` has an
+    ``id`` (a page MUST have exactly one IRI) and is written only when there are
+    annotations (a page MUST have one or more items; a collection MUST have a
+    ``first`` page if, and only if, it has annotations).
+    """
+    if annotations is None:
+        annotations = sorted_annotations(document.annotations)
+        total = len(document.annotations)
+    elif total is None:
+        raise ValueError("write_w3c: pass total with annotations")
+    check = ExportChecker(document.text)
     text = document.text
     meta = article_meta(document.meta)
     source_iri = target or article_uri(meta)
-    items = []
-    for ann in sorted_annotations(document.annotations):
-        bodies: list[dict[str, Any]] = [
-            {"type": "TextualBody", "purpose": "tagging", "value": ann.label},
-        ]
-        if ann.note:
-            bodies.append({"type": "TextualBody", "purpose": "commenting", "value": ann.note,
-                           "format": "text/plain"})
-        facets = facets_dict(ann)
-        if facets:
-            bodies.append({
-                "type": "TextualBody", "purpose": "describing", "format": _FACETS_FORMAT,
-                "value": json.dumps(facets, ensure_ascii=False),
-            })
-        if ann.source_start is not None and ann.source_end is not None:
-            bodies.append({
-                "type": "SpecificResource", "purpose": "linking", "source": source_iri,
-                "selector": _selectors(text, ann.source_start, ann.source_end),
-            })
-        item: dict[str, Any] = {
-            "id": _annotation_iri(ann.id),
-            "type": "Annotation",
-            "motivation": "tagging",
-            "creator": {"type": "Person", "name": ann.annotator},
-        }
-        if ann.created_at:
-            item["created"] = ann.created_at
-        if ann.updated_at:
-            item["modified"] = ann.updated_at
-        extras = {k: v for k, v in annotation_extras(ann, with_facets=False).items()
-                  if k in _ITEM_EXTRAS and v != _ITEM_EXTRAS[k]}
-        if extras:
-            item[EXPORT_KEY] = extras
-        item["body"] = bodies
-        item["target"] = {"source": source_iri, "selector": _selectors(text, ann.start, ann.end)}
-        items.append(item)
-    collection = {
+    collection_id = uuid.uuid5(uuid.NAMESPACE_URL, source_iri + "#annotations").urn
+    collection: dict[str, Any] = {
         "@context": CONTEXT,
-        "id": uuid.uuid5(uuid.NAMESPACE_URL, source_iri + "#annotations").urn,
+        "id": collection_id,
         "type": "AnnotationCollection",
         "label": str(meta.get("title") or "Annotations"),
-        "total": len(items),
+        "total": total,
         EXPORT_KEY: {
             "format": FORMAT_NAME,
             "version": EXPORT_VERSION,
             "offset_unit": UNIT_CODE_POINTS + " (TextPositionSelector, as the W3C model specifies)",
             "article": meta,
         },
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }
-    return dump_json(collection, indent=indent) + "\n"
+    if total == 0:
+        for ann in annotations:  # the caller's count was wrong: refuse, as below
+            raise FormatError(f"export: annotation {ann.id} beyond the expected total 0")
+        out.write(dump_json(collection, indent=indent) + "\n")
+        return 0
+    marker = f"items-{uuid.uuid4().hex}"
+    collection["first"] = {
+        "id": uuid.uuid5(uuid.NAMESPACE_URL, source_iri + "#annotations/page/1").urn,
+        "type": "AnnotationPage",
+        "partOf": collection_id,
+        "startIndex": 0,
+        "items": [marker],
+    }
+    skeleton = dump_json(collection, indent=indent)
+    head, tail = skeleton.split(f'"{marker}"')
+    if indent is None:
+        item_sep, line_indent = ", ", ""
+    else:
+        line_indent = "\n" + " " * (3 * indent)
+        item_sep = "," + line_indent
+    out.write(head)
+    written = 0
+    for ann in annotations:
+        check(ann)
+        if written == total:
+            raise FormatError(f"export: annotation {ann.id} beyond the expected total {total}")
+        item = dump_json(_item(ann, text, source_iri), indent=indent)
+        if indent is not None:
+            item = item.replace("\n", line_indent)
+        if written:
+            out.write(item_sep)
+        out.write(item)
+        written += 1
+    if written != total:
+        raise FormatError(f"export: {written} annotation(s) written, expected {total}")
+    out.write(tail + "\n")
+    return written
+
+
+def _item(ann: Annotation, text: str, source_iri: str) -> dict[str, Any]:
+    """One annotation as a W3C ``Annotation`` object."""
+    bodies: list[dict[str, Any]] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": ann.label},
+    ]
+    if ann.note:
+        bodies.append({"type": "TextualBody", "purpose": "commenting", "value": ann.note,
+                       "format": "text/plain"})
+    facets = facets_dict(ann)
+    if facets:
+        bodies.append({
+            "type": "TextualBody", "purpose": "describing", "format": _FACETS_FORMAT,
+            "value": json.dumps(facets, ensure_ascii=False),
+        })
+    if ann.source_start is not None and ann.source_end is not None:
+        bodies.append({
+            "type": "SpecificResource", "purpose": "linking", "source": source_iri,
+            "selector": _selectors(text, ann.source_start, ann.source_end),
+        })
+    item: dict[str, Any] = {
+        "id": _annotation_iri(ann.id),
+        "type": "Annotation",
+        "motivation": "tagging",
+        "creator": {"type": "Person", "name": ann.annotator},
+    }
+    if ann.created_at:
+        item["created"] = ann.created_at
+    if ann.updated_at:
+        item["modified"] = ann.updated_at
+    extras = {k: v for k, v in annotation_extras(ann, with_facets=False).items()
+              if k in _ITEM_EXTRAS and v != _ITEM_EXTRAS[k]}
+    if extras:
+        item[EXPORT_KEY] = extras
+    item["body"] = bodies
+    item["target"] = {"source": source_iri, "selector": _selectors(text, ann.start, ann.end)}
+    return item
 
 
 def _types(obj: dict[str, Any]) -> list[str]:
