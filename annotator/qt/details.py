@@ -28,6 +28,7 @@ from annotator.domain.model import Annotation, Label
 from annotator.domain.rubric import Score
 from annotator.qt.facets_editor import FacetsEditor
 from annotator.qt.palette import swatch
+from annotator.qt.wheel_guard import guard_wheel
 
 NOTE_DEBOUNCE_MS = 100
 """A note is committed 0.1 s after the last keystroke (and on focus loss): typing is
@@ -77,6 +78,7 @@ class AnnotationDetails(QWidget):
         self.label_combo.setObjectName("detailsLabel")
         self.label_combo.activated.connect(self._label_activated)
         form.addRow("&Label", self.label_combo)
+        guard_wheel(self.label_combo)  # scrolling past it never relabels
 
         self.claim = QLabel()
         self.claim.setWordWrap(True)

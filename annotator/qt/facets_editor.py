@@ -28,6 +28,7 @@ from annotator.domain.facets_codec import decode_facets, encode_facets
 from annotator.domain.mention_parser import Suggestions
 from annotator.domain.model import Annotation
 from annotator.domain.rubric import Score
+from annotator.qt.wheel_guard import guard_wheel
 
 UNSET = "—"
 
@@ -113,6 +114,7 @@ class FacetsEditor(QWidget):
             form.addRow(TITLES[name], box)
             self.fields[name] = widget
             self.hints[name] = hint
+        guard_wheel(self)  # scrolling past a field never changes (and saves) it
 
     # --- building --------------------------------------------------------
     def _make_field(self, name: str) -> QWidget:
