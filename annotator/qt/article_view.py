@@ -3,6 +3,11 @@
 The widget never is the source of truth: offsets come from the document cursor
 (UTF-16 positions) and are converted with the article's OffsetMap; any text shown
 elsewhere is cut from the stored article text, never read back from the widget.
+
+Mouse selections snap outward to whole words when the button is released (as in
+brat and INCEpTION; hold Alt to place the ends exactly). A click owns the caret:
+clicking a highlight selects its annotation and leaves the caret where the click
+was, so Shift+click and Shift+arrows extend from that point.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
+from annotator.domain.word_boundaries import describe_split, snap_span
 from annotator.qt.highlighter import SpanHighlighter
 from annotator.services.open_article import OpenArticle
 
@@ -27,6 +33,7 @@ class ArticleView(QPlainTextEdit):
     annotationClicked = Signal(str)  # annotation id
     selectionChangedCp = Signal(int, int)  # code-point selection (start == end: none)
     contextMenuAt = Signal(QPoint, int)  # global pos, code-point offset
+    boundaryWarning = Signal(str)  # a selection or annotation cuts a word ("" = none)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +60,9 @@ class ArticleView(QPlainTextEdit):
         self.selected_id: str | None = None
         self.selected_color = QColor("#202020")
         self._press_pos: QPoint | None = None
+        self._click_owns_caret = False
+        """True while a click's annotationClicked is handled: the caret stays put."""
+        self.snap_to_words = True
         self._updating_blocks = False
         self._visible = (-1, -1)
         self.verticalScrollBar().valueChanged.connect(self._update_active_blocks)
@@ -131,7 +141,7 @@ class ArticleView(QPlainTextEdit):
         return min(self.article.offsets.to_code_point(u16), max(0, len(self.article.text) - 1))
 
     def select_cp(self, start: int, end: int, *, ensure_visible: bool = True) -> None:
-        if self.article is None:
+        if self.article is None or self._click_owns_caret:
             return
         s16, e16 = self.article.offsets.span_to_utf16(start, end)
         cursor = self.textCursor()
@@ -142,9 +152,38 @@ class ArticleView(QPlainTextEdit):
             self.ensureCursorVisible()
 
     def clear_selection(self) -> None:
+        """Drop the selection, keeping the caret and the scroll position where they are."""
         cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return
+        bars = self.verticalScrollBar().value(), self.horizontalScrollBar().value()
         cursor.clearSelection()
         self.setTextCursor(cursor)
+        self.verticalScrollBar().setValue(bars[0])
+        self.horizontalScrollBar().setValue(bars[1])
+
+    def split_warning(self, start: int, end: int) -> str:
+        """Status-bar line when code points ``[start, end)`` start or end inside a word."""
+        if self.article is None or start >= end:
+            return ""
+        return describe_split(self.article.text, start, end)
+
+    def _snap_mouse_selection(self, words: bool) -> None:
+        """Widen the mouse selection to whole words (or only whole characters with Alt)."""
+        if self.article is None:
+            return
+        cursor = self.textCursor()
+        offsets = self.article.offsets
+        anchor = offsets.to_code_point(cursor.anchor())
+        position = offsets.to_code_point(cursor.position())
+        start, end = snap_span(self.article.text, anchor, position, words=words)
+        if (min(anchor, position), max(anchor, position)) != (start, end):
+            forward = anchor <= position
+            a16, p16 = offsets.span_to_utf16(*((start, end) if forward else (end, start)))
+            cursor.setPosition(a16)
+            cursor.setPosition(p16, QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(cursor)
+        self.boundaryWarning.emit(self.split_warning(start, end))
 
     def mark_selected(self, annotation_id: str | None, color: str | None = None) -> None:
         """Outline the selected annotation with a transient extra selection."""
@@ -171,6 +210,9 @@ class ArticleView(QPlainTextEdit):
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
         sel.format = fmt
         self.setExtraSelections([sel])
+        warning = self.split_warning(ann.start, ann.end)
+        if warning:
+            self.boundaryWarning.emit(warning.replace("Span", "This annotation", 1))
 
     # --- events --------------------------------------------------------------
     def _emit_selection(self) -> None:
@@ -179,13 +221,22 @@ class ArticleView(QPlainTextEdit):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self._press_pos = event.position().toPoint()
+        if event.button() == Qt.MouseButton.LeftButton and \
+                not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            # A press inside the selection would start a text drag-and-drop (and a
+            # drag that then selects nothing); in a read-only article it starts a new
+            # selection instead.
+            self.clear_selection()
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
-        if (event.button() == Qt.MouseButton.LeftButton and self._press_pos is not None
-                and (event.position().toPoint() - self._press_pos).manhattanLength() < 4
-                and not self.textCursor().hasSelection()):
+        if event.button() == Qt.MouseButton.LeftButton and self._press_pos is not None \
+                and self.textCursor().hasSelection():
+            alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            self._snap_mouse_selection(words=self.snap_to_words and not alt)
+        elif (event.button() == Qt.MouseButton.LeftButton and self._press_pos is not None
+                and (event.position().toPoint() - self._press_pos).manhattanLength() < 4):
             offset = self.offset_at(event.position().toPoint())
             if offset is not None and self.article is not None:
                 hits = self.article.index.at(offset)
@@ -198,7 +249,11 @@ class ArticleView(QPlainTextEdit):
                         nxt = ids[(ids.index(self.selected_id) + 1) % len(ids)]
                     else:
                         nxt = ids[0]
-                    self.annotationClicked.emit(nxt)
+                    self._click_owns_caret = True
+                    try:
+                        self.annotationClicked.emit(nxt)
+                    finally:
+                        self._click_owns_caret = False
         self._press_pos = None
 
     def event(self, event: QEvent) -> bool:  # noqa: A003
