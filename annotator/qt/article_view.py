@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.domain.word_boundaries import describe_split, snap_span
+from annotator.qt import theme
 from annotator.qt.highlighter import SpanHighlighter
 from annotator.services.open_article import OpenArticle
 
@@ -34,6 +35,8 @@ class ArticleView(QPlainTextEdit):
     selectionChangedCp = Signal(int, int)  # code-point selection (start == end: none)
     contextMenuAt = Signal(QPoint, int)  # global pos, code-point offset
     boundaryWarning = Signal(str)  # a selection or annotation cuts a word ("" = none)
+    visibleRangeChanged = Signal(int, int)  # code points shown on screen (start, end)
+    articleShown = Signal()  # show_article replaced the text
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,13 +61,17 @@ class ArticleView(QPlainTextEdit):
         self.highlighter = SpanHighlighter(self.document())
         self.article: OpenArticle | None = None
         self.selected_id: str | None = None
-        self.selected_color = QColor("#202020")
+        self._selected_fill: str | None = None
         self._press_pos: QPoint | None = None
         self._click_owns_caret = False
         """True while a click's annotationClicked is handled: the caret stays put."""
         self.snap_to_words = True
         self._updating_blocks = False
         self._visible = (-1, -1)
+        self._overlays: dict[str, list[QTextEdit.ExtraSelection]] = {}
+        """Transient marks by owner ("selected", "find"): painted over the viewport,
+        never stored in the document."""
+        self._apply_palette()
         self.verticalScrollBar().valueChanged.connect(self._update_active_blocks)
         self.updateRequest.connect(lambda *_: self._update_active_blocks())
         self.selectionChanged.connect(self._emit_selection)
@@ -74,6 +81,7 @@ class ArticleView(QPlainTextEdit):
         self.article = article
         self.selected_id = None
         self.highlighter.set_article(article)
+        self._overlays.clear()
         self.setExtraSelections([])
         self.highlighter.suspended = True
         try:
@@ -83,6 +91,7 @@ class ArticleView(QPlainTextEdit):
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self._visible = (-1, -1)
         self._update_active_blocks()
+        self.articleShown.emit()
 
     def _update_active_blocks(self) -> None:
         """Tell the highlighter which blocks are on screen (guarded: painting a block
@@ -112,6 +121,63 @@ class ArticleView(QPlainTextEdit):
         if (first, last) != self._visible:
             self._visible = (first, last)
             self.highlighter.set_active_blocks(first, last)
+            self.visibleRangeChanged.emit(*self.visible_cp_range())
+
+    def visible_cp_range(self) -> tuple[int, int]:
+        """Code points of the blocks on screen (whole blocks), ``(0, 0)`` when empty."""
+        if self.article is None or self._visible[0] < 0:
+            return (0, 0)
+        doc = self.document()
+        first = doc.findBlockByNumber(self._visible[0])
+        last = doc.findBlockByNumber(self._visible[1])
+        if not first.isValid() or not last.isValid():
+            return (0, 0)
+        offsets = self.article.offsets
+        end16 = min(last.position() + last.length() - 1, offsets.utf16_length)
+        return offsets.to_code_point(first.position()), offsets.to_code_point(end16)
+
+    # --- transient marks -----------------------------------------------------
+    def set_overlay(self, owner: str, selections: list[QTextEdit.ExtraSelection]) -> None:
+        """Replace ``owner``'s transient marks (find hits, the selected outline)."""
+        if selections:
+            self._overlays[owner] = selections
+        else:
+            self._overlays.pop(owner, None)
+        merged: list[QTextEdit.ExtraSelection] = []
+        for key in ("find", "selected"):  # the selected outline is painted last, on top
+            merged.extend(self._overlays.get(key, ()))
+        for key, marks in self._overlays.items():
+            if key not in ("find", "selected"):
+                merged.extend(marks)
+        self.setExtraSelections(merged)
+
+    def mark_span(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        """An extra selection over code points ``[start, end)`` (converted for Qt)."""
+        assert self.article is not None
+        s16, e16 = self.article.offsets.span_to_utf16(start, end)
+        sel = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(s16)
+        cursor.setPosition(e16, QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cursor
+        sel.format = fmt
+        return sel
+
+    # --- palette -------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+
+    def _apply_palette(self) -> None:
+        """Light or dark: fills are made readable under the palette's text colour."""
+        palette = self.palette()
+        dark = theme.is_dark(palette)
+        adjust = (lambda c: theme.readable_fill(c, palette)) if dark else None
+        if (adjust is None) != (self.highlighter.color_adjust is None) or dark:
+            self.highlighter.set_color_adjust(adjust)
+        if self.selected_id is not None:
+            self.mark_selected(self.selected_id, self._selected_fill)
 
     # --- offsets -----------------------------------------------------------
     def selection_cp(self) -> tuple[int, int]:
@@ -188,28 +254,23 @@ class ArticleView(QPlainTextEdit):
     def mark_selected(self, annotation_id: str | None, color: str | None = None) -> None:
         """Outline the selected annotation with a transient extra selection."""
         self.selected_id = annotation_id
+        self._selected_fill = color
         if self.article is None or annotation_id is None:
-            self.setExtraSelections([])
+            self.set_overlay("selected", [])
             return
         ann = self.article.by_id.get(annotation_id)
         if ann is None:
-            self.setExtraSelections([])
+            self.set_overlay("selected", [])
             return
-        s16, e16 = self.article.offsets.span_to_utf16(ann.start, ann.end)
-        sel = QTextEdit.ExtraSelection()
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(s16)
-        cursor.setPosition(e16, QTextCursor.MoveMode.KeepAnchor)
-        sel.cursor = cursor
         fmt = QTextCharFormat()
-        base = QColor(color or "#4e79a7")
+        palette = self.palette()
+        base = theme.readable_fill(QColor(color or "#4e79a7"), palette)
         base.setAlpha(150)
         fmt.setBackground(base)
         fmt.setFontUnderline(True)
-        fmt.setUnderlineColor(QColor("#111111"))
+        fmt.setUnderlineColor(palette.color(palette.ColorRole.Text))
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        sel.format = fmt
-        self.setExtraSelections([sel])
+        self.set_overlay("selected", [self.mark_span(ann.start, ann.end, fmt)])
         warning = self.split_warning(ann.start, ann.end)
         if warning:
             self.boundaryWarning.emit(warning.replace("Span", "This annotation", 1))

@@ -31,6 +31,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.color_by = "label"  # or "annotator"
         self.annotator_colors: dict[str, QColor] = {}
         self.compare_kinds: dict[str, str] | None = None
+        self.color_adjust: Callable[[QColor], QColor] | None = None
+        """Set by the view on a dark palette, so light text stays readable over fills."""
         """Compare mode: annotation id -> colour; spans not listed are not painted."""
         self._active = (0, 60)
         self._margin_timer = QTimer(self)
@@ -51,6 +53,12 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def set_colors(self, colors: dict[str, str]) -> None:
         self.colors = {key: QColor(value) for key, value in colors.items()}
+        self._formats.clear()
+        self.invalidate()
+
+    def set_color_adjust(self, adjust: Callable[[QColor], QColor] | None) -> None:
+        """Palette changed (light/dark): recompute every fill through ``adjust``."""
+        self.color_adjust = adjust
         self._formats.clear()
         self.invalidate()
 
@@ -195,10 +203,12 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def _color(self, key: str) -> QColor:
         if key.startswith("cmp:"):
-            return QColor(key[4:])
-        if key.startswith("ann:"):
-            return QColor(self.annotator_colors.get(key[4:], QColor("#999999")))
-        return QColor(self.colors.get(key, QColor("#999999")))
+            color = QColor(key[4:])
+        elif key.startswith("ann:"):
+            color = QColor(self.annotator_colors.get(key[4:], QColor("#999999")))
+        else:
+            color = QColor(self.colors.get(key, QColor("#999999")))
+        return self.color_adjust(color) if self.color_adjust else color
 
     def set_mode(self, *, color_by: str, annotator_colors: dict[str, str],
                  compare_kinds: dict[str, str] | None,
