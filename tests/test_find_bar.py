@@ -37,6 +37,7 @@ def bench(qtbot):  # type: ignore[no-untyped-def]
     host.show()
     qtbot.waitExposed(host)
     host.activateWindow()
+    qtbot.waitUntil(host.isActiveWindow)  # window shortcuts need the active window
     view.setFocus()
     return host, view, bar
 
