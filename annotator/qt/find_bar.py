@@ -29,6 +29,8 @@ from annotator.qt.article_view import ArticleView
 
 HIT_COLOR = "#ffd54f"
 CURRENT_COLOR = "#ff8f00"
+UNDERLINE_LIGHT = "#d84315"
+UNDERLINE_DARK = "#ffab40"
 MAX_PAINTED = 3_000
 """Marks painted at most at once (a screen never shows more than a few hundred)."""
 
@@ -218,6 +220,11 @@ class FindBar(QWidget):
         hit = theme.readable_fill(QColor(HIT_COLOR), palette)
         hit.setAlpha(150)
         hit_fmt.setBackground(hit)
+        # An underline in a colour no label uses tells a hit apart from a yellow label.
+        hit_fmt.setFontUnderline(True)
+        hit_fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        hit_fmt.setUnderlineColor(QColor(UNDERLINE_DARK if theme.is_dark(palette)
+                                         else UNDERLINE_LIGHT))
         cur_fmt = QTextCharFormat()
         cur = theme.readable_fill(QColor(CURRENT_COLOR), palette)
         cur.setAlpha(220)
