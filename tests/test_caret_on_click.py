@@ -9,20 +9,24 @@ from annotator.domain.word_boundaries import word_end, word_start
 from .test_word_snap import char_point
 
 
-def _tag(window, phrase: str, key: str = "anonymous_unspecified") -> str:  # type: ignore[no-untyped-def]
+def _tag(window, qtbot, phrase: str) -> str:  # type: ignore[no-untyped-def]
+    """Select ``phrase`` and press 4 ("Anonymous, unspecified"), as the analyst does."""
     text = window.article.text
     i = text.index(phrase)
+    window.view.setFocus()
     window.view.select_cp(i, i + len(phrase))
-    window.tag_selection(key)
+    qtbot.keyClick(window.view, Qt.Key.Key_4)
     assert window.selected_id is not None
+    assert window.article.by_id[window.selected_id].text == phrase
     return window.selected_id
 
 
 def test_click_in_highlight_keeps_caret_and_shift_extends_from_it(window, qtbot) -> None:
     view = window.view
     text = window.article.text
-    ann_id = _tag(window, "three sources with direct knowledge of the talks")
-    window.select_annotation(None)
+    ann_id = _tag(window, qtbot, "three sources with direct knowledge of the talks")
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert window.selected_id is None
     ann = window.article.by_id[ann_id]
     p = text.index("direct knowledge") + 3  # inside "direct"
     vp = view.viewport()
@@ -49,14 +53,13 @@ def test_s_sets_source_without_moving_caret_or_scrolling(window, qtbot) -> None:
     view = window.view
     text = window.article.text
     claim = text[text.index("A high-stakes"):text.index(", according to three")]
-    ann_id = _tag(window, claim)
+    ann_id = _tag(window, qtbot, claim)
     phrase = "three sources with direct knowledge of the talks"
     j = text.index(phrase)
     qtbot.wait(10)
     bar = view.verticalScrollBar()
     # Put the phrase in view, but not at the top, then select it with the mouse.
     view.select_cp(j, j)
-    window.select_annotation(ann_id, scroll_text=False)
     vp = view.viewport()
     start, end = char_point(view, j), char_point(view, j + len(phrase) - 1)
     qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
@@ -64,7 +67,7 @@ def test_s_sets_source_without_moving_caret_or_scrolling(window, qtbot) -> None:
     qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=end)
     assert text[slice(*view.selection_cp())] == phrase
     caret = view.cursor_cp()
-    window.select_annotation(ann_id, scroll_text=False)
+    assert window.selected_id == ann_id
     before_scroll = bar.value()
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_S)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from annotator.domain.model import Article
@@ -80,8 +80,15 @@ def test_ctrl_f_type_f3_shift_f3_and_escape(bench, qtbot) -> None:
     cursor = QTextCursor(view.document())
     cursor.setPosition(view.article.offsets.to_utf16(hits[-1][0]) + 1)
     assert cursor.charFormat().background().style() == Qt.BrushStyle.NoBrush
-    # Escape closes the bar, drops the marks and gives the article the focus back.
+    # Escape closes the bar, drops the marks and gives the article the focus back,
+    # even though the window binds Esc (to clearing the selection).
+    window_esc: list[bool] = []
+    esc = QAction("Clear selection", host)
+    esc.setShortcut(QKeySequence("Esc"))
+    esc.triggered.connect(lambda: window_esc.append(True))
+    host.addAction(esc)
     qtbot.keyClick(bar.field, Qt.Key.Key_Escape)
+    assert window_esc == []
     assert not bar.isVisible() and view.extraSelections() == []
     assert view.hasFocus()
     # F3 with the bar closed reopens it on the same query.

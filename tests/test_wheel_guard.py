@@ -7,6 +7,24 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea
 
 from annotator.domain.facets_codec import decode_facets
+from annotator.qt.details import AnnotationDetails
+from annotator.services import articles
+
+
+def _tag_claim(window, qtbot) -> str:  # type: ignore[no-untyped-def]
+    text = window.article.text
+    i = text.index("A high-stakes")
+    window.view.setFocus()
+    window.view.select_cp(i, i + 30)
+    qtbot.keyClick(window.view, Qt.Key.Key_4)
+    assert window.selected_id is not None
+    return window.selected_id
+
+
+def _details(window) -> AnnotationDetails:  # type: ignore[no-untyped-def]
+    details = window.findChild(AnnotationDetails, "annotationDetails")
+    assert details is not None
+    return details
 
 
 def _wheel(widget, steps: int = -1) -> None:  # type: ignore[no-untyped-def]
@@ -21,12 +39,8 @@ def _wheel(widget, steps: int = -1) -> None:  # type: ignore[no-untyped-def]
 
 def test_wheel_over_facets_scrolls_the_pane_and_changes_nothing(window, qtbot) -> None:
     window.resize(1280, 720)
-    text = window.article.text
-    i = text.index("A high-stakes")
-    window.view.select_cp(i, i + 30)
-    window.tag_selection("anonymous_unspecified")
-    ann_id = window.selected_id
-    details = window.details
+    ann_id = _tag_claim(window, qtbot)
+    details = _details(window)
     details.tabs.setCurrentIndex(1)  # "Source"
     scroll = details.tabs.currentWidget()
     assert isinstance(scroll, QScrollArea)
@@ -48,7 +62,8 @@ def test_wheel_over_facets_scrolls_the_pane_and_changes_nothing(window, qtbot) -
         _wheel(hedge, -1)
     assert hedge.currentIndex() == 0  # still "—"
     assert decode_facets(window.article.by_id[ann_id].facets).hedge is None
-    assert window.undo_stack.count() == 1  # only the tag
+    stored = articles.load_annotations(window.project, window.article.id)
+    assert [decode_facets(a.facets).is_empty for a in stored] == [True]  # nothing saved
     # Every combo in the pane is guarded, including the editable one and the label box.
     for name, field in details.facets.fields.items():
         if isinstance(field, QComboBox):
@@ -62,12 +77,8 @@ def test_wheel_over_facets_scrolls_the_pane_and_changes_nothing(window, qtbot) -
 
 
 def test_wheel_changes_a_focused_field(window, qtbot) -> None:
-    text = window.article.text
-    i = text.index("A high-stakes")
-    window.view.select_cp(i, i + 30)
-    window.tag_selection("anonymous_unspecified")
-    ann_id = window.selected_id
-    details = window.details
+    ann_id = _tag_claim(window, qtbot)
+    details = _details(window)
     details.tabs.setCurrentIndex(1)
     hedge = details.facets.fields["hedge"]
     qtbot.mouseClick(hedge, Qt.MouseButton.LeftButton)  # opens the popup and focuses

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QTextCharFormat
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,6 +40,15 @@ class _FindField(QLineEdit):
 
     step = Signal(int)
     closeRequested = Signal()
+
+    def event(self, event: QEvent) -> bool:  # noqa: A003
+        # Escape and Enter belong to the field while it has focus, even when the window
+        # binds them (Esc clears the article selection there).
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
