@@ -35,7 +35,9 @@ class RecentFiles(QObject):
         value = self.settings.value(SETTING, [])
         if isinstance(value, str):  # QSettings returns a lone entry as a string
             value = [value]
-        return [Path(p) for p in (value or []) if p]
+        if not isinstance(value, (list, tuple)):
+            return []
+        return [Path(str(p)) for p in value if p]
 
     def _store(self, paths: list[Path]) -> None:
         self.settings.setValue(SETTING, [str(p) for p in paths[: self.limit]])

@@ -34,7 +34,7 @@ class ZoomController(QObject):
         self.settings = settings
         self.base_size = view.font().pointSizeF()
         try:
-            step = int(settings.value(SETTING, 0))
+            step = int(str(settings.value(SETTING, 0)))
         except (TypeError, ValueError):
             step = 0
         self.step = max(MIN_STEP, min(MAX_STEP, step))
