@@ -127,12 +127,10 @@ class FacetsEditor(QWidget):
         combo.addItem(UNSET, None)
         if name == "source_count":
             combo.setEditable(True)
-            line = combo.lineEdit()
-            assert line is not None  # editable
-            line.setPlaceholderText(UNSET)
+            combo.lineEdit().setPlaceholderText(UNSET)
             for value in (1, 2, 3, 4, 5, "several", "unknown"):
                 combo.addItem(str(value), value)
-            line.editingFinished.connect(self._emit)
+            combo.lineEdit().editingFinished.connect(self._emit)
             combo.activated.connect(lambda _i: self._emit())
             return combo
         if name == "hedge":
@@ -180,8 +178,7 @@ class FacetsEditor(QWidget):
             return
         assert isinstance(widget, QComboBox)
         if name == "corroborated_by":
-            links = value if isinstance(value, (list, tuple)) else ()
-            value = links[0] if links else None  # first link shown; all kept (see hint)
+            value = value[0] if value else None  # first link shown; all kept (see hint)
         if value is None:
             widget.setCurrentIndex(0)
             if name == "source_count":
