@@ -1,0 +1,523 @@
+"""Rule engine: every attribution in an article as claim, source and cue spans.
+
+Pure Python, deterministic, nothing fetched or trained. One sentence at a time the
+engine finds *cues* (reporting verbs, "according to", a colon before a quotation,
+hedges such as "reportedly") outside quotations, then reads the sentence around each
+cue with a handful of patterns a journalist would recognise:
+
+* ``SOURCE CUE (that) CONTENT`` — "Qatari officials told Witkoff that the talks ..."
+* ``CONTENT, SOURCE CUE`` and ``CONTENT, CUE SOURCE`` — “…,” a senior official said.
+  A quotation split by the cue (“…,” she said, “…”) gives one claim in two fragments.
+* ``According to SOURCE, CONTENT`` and ``CONTENT, according to SOURCE``
+* ``SOURCE: “CONTENT”``
+* a hedge with no source: "… reportedly said", "X is said to …"
+
+Every suggestion says which pattern produced it (``reasons``) so the analyst can see
+why it was proposed. Pronoun sources are resolved to the nearest compatible earlier
+source when exactly one fits; otherwise the suggestion says the pronoun is unresolved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from annotator.domain.suggest import lexicon as lx
+from annotator.domain.suggest.classify import classify_source
+from annotator.domain.suggest.sentences import Sentence, split_sentences
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class AttributionSuggestion:
+    """One proposed attribution. Offsets are code points over the article text."""
+
+    start: int
+    end: int
+    fragments: tuple[Span, ...]
+    """The claim's parts (one, or two when a quotation is split by its cue)."""
+    source: Span | None
+    cue: Span | None
+    kind: str
+    """A default taxonomy key (``named_person``, ``anonymous_official`` ...)."""
+    stance: str
+    confidence: float
+    reasons: tuple[str, ...]
+    resolved_source: str = ""
+    """For a pronoun source: the earlier mention it stands for ("" if none)."""
+    facets: dict[str, object] = field(default_factory=dict, compare=False)
+
+    def key(self) -> tuple[int, int, int, int]:
+        """Identity used to remember a rejected suggestion."""
+        s = self.source or (-1, -1)
+        return (self.start, self.end, s[0], s[1])
+
+
+_WORD = re.compile(r"[\w’'][\w’'.\-]*|[^\w\s]")
+_CUE_WORDS = sorted({*lx.VERB_FORMS, *lx.PHRASAL_CUES, *lx.HEDGES}, key=len, reverse=True)
+_CUE_RE = re.compile(
+    r"(?<![\w’'\-])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _CUE_WORDS)
+    + r")(?![\w\-])|:(?=\s*(?:[“\"]|''|[A-Z]))",
+    re.IGNORECASE,
+)
+_HEDGED_PASSIVE_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in lx.HEDGED_PASSIVES)
+    + r")\b", re.IGNORECASE)
+_TRAIL = " ,;:.!?\u201d\u201c\"'’)("
+_LEAD = " ,;:\u201c\"'("
+
+
+def _strip(text: str, a: int, b: int, *, lead: str = _LEAD, trail: str = " ,;:") -> Span:
+    while a < b and text[a] in lead:
+        a += 1
+    while b > a and text[b - 1] in trail:
+        b -= 1
+    return a, b
+
+
+def _quote_at(quotes: Sequence[Span], pos: int) -> Span | None:
+    for q in quotes:
+        if q[0] <= pos < q[1]:
+            return q
+        if q[0] > pos:
+            break
+    return None
+
+
+def _inside_quote(quotes: Sequence[Span], a: int, b: int) -> bool:
+    q = _quote_at(quotes, a)
+    return q is not None and q[0] < a and b < q[1]
+
+
+class _Sentence:
+    """One sentence with its quotations, read by the patterns."""
+
+    def __init__(self, text: str, sent: Sentence, quotes: list[Span]) -> None:
+        self.text = text
+        self.s = sent.start
+        self.e = sent.end
+        self.paragraph = sent.paragraph
+        self.quotes = [q for q in quotes if q[1] > sent.start and q[0] < sent.end]
+
+    # ----------------------------------------------------------- noun phrases
+    def source_left(self, cue_start: int) -> tuple[Span, int] | None:
+        """The subject before a cue, and where the cue should start (auxiliaries)."""
+        text = self.text
+        words = [(m.start(), m.end()) for m in _WORD.finditer(text, self.s, cue_start)]
+        i = len(words) - 1
+        new_cue = cue_start
+        while i >= 0 and text[words[i][0]:words[i][1]].lower() in lx.AUXILIARIES:
+            new_cue = words[i][0]
+            i -= 1
+        end = i
+        n = 0
+        while i >= 0:
+            w = text[words[i][0]:words[i][1]]
+            low = w.lower()
+            if w in ("“", "”", '"', ";", ":", "(", ")", "—", "–") or w == "''":
+                break
+            if w == ",":
+                # "Smith, a spokesman for X, said": keep the name before the appositive.
+                if i == end:  # comma right before the cue: an appositive or a content
+                    j = i - 1
+                    k = j
+                    while k >= 0 and text[words[k][0]:words[k][1]] != "," and j - k < 14:
+                        k -= 1
+                    if k >= 0 and text[words[k][0]:words[k][1]] == "," and k > 0:
+                        app = text[words[k + 1][0]:words[k + 1][1]].lower()
+                        if app in ("a", "an", "the") or app[:1].islower():
+                            before = self._name_before(words, k)
+                            if before is not None:
+                                return (before, words[end - 1][1]), new_cue
+                    return None
+                break
+            if low in ("who", "which") and n == 0:
+                return (words[i][0], words[i][1]), new_cue
+            if low in lx.CLAUSE_BREAKERS and (low != "and" or not self._and_joins(words, i)):
+                break
+            if w[:1].isdigit() and n == 0:
+                break
+            n += 1
+            if n > 12:
+                i = end - 8
+                break
+            i -= 1
+        first = i + 1
+        if first > end:
+            return None
+        span = (words[first][0], words[end][1])
+        phrase = text[span[0]:span[1]].lower()
+        if all(t in lx.NON_SOURCE_WORDS for t in phrase.split()):
+            return None
+        return span, new_cue
+
+    def _and_joins(self, words: list[Span], i: int) -> bool:
+        """ "Witkoff and Kushner said": an "and" between two capitalised words."""
+        if i == 0 or i + 1 >= len(words):
+            return False
+        a = self.text[words[i - 1][0]:words[i - 1][1]]
+        b = self.text[words[i + 1][0]:words[i + 1][1]]
+        return a[:1].isupper() and b[:1].isupper()
+
+    def _name_before(self, words: list[Span], comma: int) -> int | None:
+        k = comma - 1
+        first = None
+        while k >= 0:
+            w = self.text[words[k][0]:words[k][1]]
+            if w[:1].isupper() and w not in ("“", "”"):
+                first = words[k][0]
+                k -= 1
+                continue
+            break
+        return first
+
+    def np_right(self, a: int, limit: int | None = None) -> Span | None:
+        """A noun phrase starting at ``a``: up to a full stop, quotation or clause."""
+        text = self.text
+        end = self.e if limit is None else limit
+        stop = end
+        for m in re.finditer(r"[.;“\"]|,\s*[“\"]|,\s+(?:who|which|said|adding|according)\b|"
+                             r"\s(?:that|who|said|says|on|in|at|during)\s",
+                             text[a:end]):
+            stop = a + m.start()
+            break
+        span = _strip(text, a, stop, trail=_TRAIL)
+        if span[1] <= span[0]:
+            return None
+        if len(text[span[0]:span[1]].split()) > 20:
+            comma = text.find(",", span[0], span[1])
+            if comma > 0:
+                span = (span[0], comma)
+        return span
+
+    # --------------------------------------------------------------- content
+    def content_right(self, a: int, lemma: str) -> Span | None:
+        """What follows a cue: "that" clauses, objects of "told", quotations."""
+        text = self.text
+        b = self.e
+        seg = text[a:b]
+        if lemma in ("tell", "ask", "urge", "warn", "assure", "remind", "inform", "advise"):
+            m = re.match(r"[^,“\"]{0,60}?\b(?:that|to|if|whether|about)\b\s*", seg)
+            if m:
+                a += m.end()
+            else:
+                m = re.match(r"[^,“\"]{0,60}?,\s*", seg)
+                if m:
+                    a += m.end()
+        else:
+            m = re.match(r"\s*(?:,|:)?\s*(?:that\b)?", seg)
+            if m:
+                a += m.end()
+        # A later ", he said" ends this claim.
+        q = _quote_at(self.quotes, a) or _quote_at(self.quotes, a + 1)
+        if q is not None and q[1] <= b:
+            b = q[1]
+        span = _strip(text, a, b, lead=" ,;:", trail=" ,;:.!?")
+        if span[1] - span[0] < 2:
+            return None
+        return span
+
+    def content_left(self, b: int) -> Span | None:
+        """What precedes a post-posed cue: from the sentence start (or the open quote)."""
+        a = self.s
+        span = _strip(self.text, a, b, lead=" ,;:", trail=" ,;:")
+        if span[1] - span[0] < 2:
+            return None
+        return span
+
+
+def suggest_attributions(text: str, *, outlet: str = "",
+                         with_facets: bool = True) -> list[AttributionSuggestion]:
+    """Propose every attribution in ``text`` (LF-normalised), in text order."""
+    sentences, quotes = split_sentences(text)
+    raw: list[_Raw] = []
+    for sent in sentences:
+        raw.extend(_read_sentence(_Sentence(text, sent, quotes)))
+    return _finish(text, raw, outlet=outlet, with_facets=with_facets)
+
+
+@dataclass
+class _Raw:
+    content: tuple[Span, ...]
+    source: Span | None
+    cue: Span | None
+    stance: str
+    confidence: float
+    reasons: list[str]
+    sentence: Span
+    paragraph: int
+    social: bool = False
+    hedged: bool = False
+
+
+def _read_sentence(st: _Sentence) -> Iterable[_Raw]:
+    text = st.text
+    taken: list[Span] = []
+    out: list[_Raw] = []
+    cues = [m for m in _CUE_RE.finditer(text, st.s, st.e)
+            if not _inside_quote(st.quotes, m.start(), m.end())]
+    for m in cues:
+        c0, c1 = m.start(), m.end()
+        if any(a <= c0 < b for a, b in taken):
+            continue
+        word = " ".join(m.group().lower().split())
+        if word in lx.NOUN_LIKE_FORMS and not _verb_context(text, c0):
+            continue
+        raw = _read_cue(st, word, c0, c1, out)
+        if raw is None:
+            continue
+        out.append(raw)
+        if raw.cue:
+            taken.append(raw.cue)
+        if raw.source:
+            taken.append(raw.source)
+        if raw.cue and raw.content[-1][0] >= raw.cue[1]:
+            taken.append((raw.cue[1], raw.content[-1][0] + 1))
+    if not out:
+        hp = _HEDGED_PASSIVE_RE.search(text, st.s, st.e)
+        if hp and not _inside_quote(st.quotes, hp.start(), hp.end()):
+            left = st.source_left(hp.start())
+            content = st.content_left(st.e)
+            if content:
+                out.append(_Raw((content,), left[0] if left else None, hp.span(),
+                                lx.DISTANCING, 0.5, [f"hedged passive {hp.group()!r}"],
+                                (st.s, st.e), st.paragraph, hedged=True))
+    return out
+
+
+def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
+              prev: list[_Raw]) -> _Raw | None:
+    text = st.text
+    sent = (st.s, st.e)
+    if word == ":":
+        left = st.source_left(c0)
+        if left is None:
+            return None
+        if len(text[left[0][0]:left[0][1]].split()) > 6:
+            return None
+        q = _quote_at(st.quotes, c1 + (len(text[c1:]) - len(text[c1:].lstrip())))
+        content = (q[0], q[1]) if q else st.content_right(c1, "")
+        if content is None:
+            return None
+        return _Raw((content,), left[0], (c0, c1), lx.NEUTRAL, 0.75,
+                    ["source followed by a colon and a quotation"], sent, st.paragraph)
+    if word == "according to":
+        src = st.np_right(c1)
+        if src is None:
+            return None
+        before = text[st.s:c0].strip(" ,")
+        if not before or len(before.split()) <= 1:
+            comma = text.find(",", src[1], st.e)
+            src_end = comma if comma > 0 else src[1]
+            content = _strip(text, src_end, st.e, lead=" ,", trail=" .!?")
+            if comma < 0 or content[1] <= content[0]:
+                return None
+            src = _strip(text, src[0], src_end, trail=_TRAIL)
+        else:
+            content = _strip(text, st.s, c0, trail=" ,;:")
+        return _Raw((content,), src, (c0, c1), lx.NEUTRAL, 0.9,
+                    ["'according to' names the source"], sent, st.paragraph)
+    if word in lx.HEDGES:
+        # "a senior Qatari official reportedly said" is read at "said"; a hedge on its
+        # own leaves the claim without a source.
+        nxt = _CUE_RE.search(text, c1, min(st.e, c1 + 40))
+        if nxt and nxt.group().lower() in lx.VERB_FORMS:
+            return None
+        content = st.content_left(st.e)
+        if content is None:
+            return None
+        return _Raw((content,), None, (c0, c1), lx.DISTANCING, 0.5,
+                    [f"hedge {word!r} and no source"], sent, st.paragraph, hedged=True)
+    if word in lx.PHRASAL_CUES:
+        stance, conf = lx.PHRASAL_CUES[word]
+        lemma = word
+    else:
+        stance, _kind, conf = lx.VERB_FORMS[word]
+        lemma = lx.FORM_LEMMA[word]
+    reasons = [f"cue {word!r} ({stance})"]
+    gerund = word.endswith("ing") and word in lx.VERB_FORMS
+    before = text[st.s:c0].rstrip()
+    if gerund:
+        # ", saying that ...": the source is the subject of the clause before.
+        if not before.endswith((",", "–", "—", "-")):
+            return None
+        src = prev[-1].source if prev else _sentence_subject(st)
+        content = st.content_right(c1, lemma)
+        if src is None or content is None:
+            return None
+        reasons.append("participle after a comma shares the clause's source")
+        return _Raw((content,), src, (c0, c1), stance, conf - 0.05, reasons, sent,
+                    st.paragraph)
+    left = st.source_left(c0)
+    if left is None and prev and re.search(r"\band\s+(?:\w+\s+)?$", before[-12:] + " "):
+        # "... told Witkoff that X and suggested Y": same source, second cue.
+        content = st.content_right(c1, lemma)
+        if content is not None and prev[-1].source is not None:
+            reasons.append("second cue of the same source ('and')")
+            return _Raw((content,), prev[-1].source, (c0, c1), stance, conf - 0.1, reasons,
+                        sent, st.paragraph)
+    if left is None:
+        m = re.search(r"\s(\w+(?:ed|s))\s+and\s*$", " " + before)
+        if m:
+            left = st.source_left(st.s + m.start(1) - 1)
+            if left is not None:
+                left = (left[0], c0)
+    tail_free = _ends_clause(text, c1, st.e)
+    if left is not None:
+        src, new_c0 = left
+        pre = text[st.s:src[0]].rstrip()
+        quoted_pre = pre.endswith((",”", ",\"", ",''", "?”", "?\"", "?''", "!”", "”", "''"))
+        if ((tail_free and pre.endswith(",")) or quoted_pre) and len(pre) > 3:
+            content = st.content_left(src[0])
+            if content is None:
+                return None
+            parts = [content]
+            cont = _continuation(st, c1)
+            if cont:
+                parts.append(cont)
+            reasons.append("claim before the cue, source between")
+            return _Raw(tuple(parts), src, (new_c0, c1), stance, conf + 0.05, reasons, sent,
+                        st.paragraph)
+        content = st.content_right(c1, lemma)
+        if content is None:
+            return None
+        if lemma in lx.CONTENT_VERBS_NEED_COMPLEMENT and not _has_complement(text, c1):
+            return None
+        reasons.append("source before the cue, claim after")
+        return _Raw((content,), src, (new_c0, c1), stance, conf, reasons, sent, st.paragraph,
+                    social=lemma in ("tweet", "post"))
+    if before.endswith((",", ",”", ",\"", ",''", "”", "''")) and lx.VERB_FORMS.get(word, ("", lx.THOUGHT))[1] == lx.SPEECH:
+        src = st.np_right(c1)
+        if src is None or text[src[0]:src[1]].split()[0].lower() in _OBJECT_WORDS:
+            return None
+        content = st.content_left(c0)
+        if content is None:
+            return None
+        parts = [content]
+        cont = _continuation(st, src[1])
+        if cont:
+            parts.append(cont)
+        reasons.append("claim before the cue, source after it")
+        return _Raw(tuple(parts), src, (c0, c1), stance, conf + 0.05, reasons, sent,
+                    st.paragraph)
+    return None
+
+
+_OBJECT_WORDS = frozenset({"them", "him", "her", "it", "that", "this", "us", "me", "you",
+                           "the", "a", "an", "to", "for", "on", "in", "of", "at"})
+_CLAUSE_TAIL = re.compile(
+    r"(?:\s*(?:,\s*)?(?:on|in|at|during|last|this|late|early|earlier|later|after|before"
+    r"|recently|afterward|then|yesterday|today|Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday|in\s+an?\s+\w+|\w+day)\b[^.,;“\"]{0,40})?\s*(?:[.!?]|,\s*[“\"]|,\s*''|$)")
+
+
+def _ends_clause(text: str, a: int, e: int) -> bool:
+    """After a post-posed cue only a time/place adverbial, the end, or “… may follow."""
+    return bool(_CLAUSE_TAIL.match(text[a:e]))
+
+
+def _sentence_subject(st: _Sentence) -> Span | None:
+    m = re.match(r"\s*((?:[A-Z][\w’'.\-]*\s+){0,3}[A-Z][\w’'.\-]*)\s+[a-z]", st.text[st.s:st.e])
+    if not m:
+        return None
+    return (st.s + m.start(1), st.s + m.end(1))
+
+
+def _has_complement(text: str, c1: int) -> bool:
+    tail = text[c1:c1 + 60]
+    return bool(re.match(r"\s*(?:that|to|for|on|out|it|him|her|them|as|in|:|,\s*[“\"]|[“\"]|'')",
+                         tail)) or bool(re.search(r"[“\"]|''", tail))
+
+
+_PREV_WORD = re.compile(r"([\w’'.\-]+)\s*$")
+
+
+def _verb_context(text: str, c0: int) -> bool:
+    """A noun-like form ("comments", "states") is a verb after a subject-like word."""
+    m = _PREV_WORD.search(text, max(0, c0 - 40), c0)
+    if not m:
+        return False
+    w = m.group(1)
+    if w.lower() in lx.SUBJECT_WORDS:
+        return True
+    if w.endswith("s") and w[:1].islower() and len(w) > 3 and not w.endswith("ss"):
+        return True
+    if w[:1].isupper() and not w.endswith(("’s", "'s", "’", "'")):
+        before = text[max(0, m.start() - 12):m.start()].split()
+        return not before or before[-1].lower() not in ("the", "a", "an", "his", "her",
+                                                        "their", "its", "of", "in", "to")
+    return False
+
+
+def _continuation(st: _Sentence, a: int) -> Span | None:
+    """The second half of a quotation split by its cue: “…,” she said, “…”."""
+    m = re.match(r"\s*[,:]\s*(?=[“\"]|'')", st.text[a:st.e])
+    if not m:
+        return None
+    q = _quote_at(st.quotes, a + m.end())
+    if q is None:
+        return None
+    return q
+
+
+def _finish(text: str, raw: list[_Raw], *, outlet: str,
+            with_facets: bool) -> list[AttributionSuggestion]:
+    from annotator.domain.suggest.pronouns import PronounResolver
+
+    resolver = PronounResolver(text)
+    out: list[AttributionSuggestion] = []
+    for r in raw:
+        content = tuple(sorted(r.content))
+        start, end = content[0][0], content[-1][1]
+        source_text = text[r.source[0]:r.source[1]] if r.source else ""
+        cue_text = text[r.cue[0]:r.cue[1]] if r.cue else ""
+        reasons = list(r.reasons)
+        conf = r.confidence
+        resolved = ""
+        lookup = source_text
+        if r.source:
+            res = resolver.resolve(source_text, r.source, r.paragraph)
+            if res.is_pronoun:
+                if res.antecedent:
+                    resolved = res.antecedent
+                    lookup = res.antecedent
+                    reasons.append(f"pronoun {source_text!r} resolved to {resolved!r}")
+                else:
+                    conf -= 0.15
+                    reasons.append(f"pronoun {source_text!r} not resolved: {res.why}")
+            else:
+                resolver.remember(source_text, r.source, r.paragraph)
+        sentence_text = text[r.sentence[0]:r.sentence[1]]
+        kind, why = classify_source(lookup, cue_text, sentence_text, hedged=r.hedged,
+                                    social=r.social, outlet=outlet)
+        reasons.append(why)
+        if any(ch in text[start:end][:2] for ch in "“\"") or text[start:start + 2] == "''":
+            conf += 0.03
+            reasons.append("the claim is a quotation")
+        facets: dict[str, object] = {}
+        if with_facets and lookup:
+            from annotator.domain.mention_parser import suggest_facets
+
+            facets = _cached_facets(suggest_facets, lookup, sentence_text, outlet)
+        out.append(AttributionSuggestion(
+            start=start, end=end, fragments=content, source=r.source, cue=r.cue, kind=kind,
+            stance=r.stance, confidence=round(max(0.05, min(0.99, conf)), 2),
+            reasons=tuple(reasons), resolved_source=resolved, facets=facets))
+    return out
+
+
+_FACET_CACHE: dict[tuple[str, str, str], dict[str, object]] = {}
+
+
+def _cached_facets(fn: object, mention: str, sentence: str,
+                   outlet: str) -> dict[str, object]:
+    key = (mention, sentence, outlet)
+    hit = _FACET_CACHE.get(key)
+    if hit is None:
+        if len(_FACET_CACHE) > 20000:
+            _FACET_CACHE.clear()
+        hit = dict(fn(mention, sentence, outlet=outlet).values())  # type: ignore[operator]
+        _FACET_CACHE[key] = hit
+    return dict(hit)
