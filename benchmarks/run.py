@@ -1031,6 +1031,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if "startup" in only:
             results["startup"] = measure_startup(tmp, cfg["startup_runs"])
+        results.update(__import__("bench_suggest").measure(args.quick) if not args.only else {})
 
         import PySide6
 

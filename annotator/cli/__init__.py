@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Further subcommands live in their own modules under annotator/cli/, each with
 # NAME, register(subparsers) and run(project, args) -> exit status.
-COMMAND_MODULES = ("agreement", "stats", "merge", "interop", "search")
+COMMAND_MODULES = ("agreement", "stats", "merge", "interop", "search", "suggest")
 
 
 def _command_modules() -> list[Any]:
