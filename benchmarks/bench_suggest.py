@@ -69,8 +69,7 @@ def generate_article(rng: random.Random, chars: int) -> str:
 def measure(quick: bool = False) -> dict[str, Any]:
     """``{"suggest_1mb": result}`` in benchmarks/run.py's result format."""
     sys.path.insert(0, str(REPO))
-    from annotator.domain.suggest import engine
-    from annotator.domain.suggest import suggest_attributions
+    from annotator.domain.suggest import engine, suggest_attributions
 
     chars = 250_000 if quick else 1_000_000
     repeats = 3 if quick else 5

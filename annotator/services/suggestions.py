@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.domain.errors import UserInputError
+from annotator.domain.model import Annotation
 from annotator.domain.suggest import AttributionSuggestion, map_kind, suggest_attributions
 from annotator.services import articles
 from annotator.services.articles import SUPPORTED_SUFFIXES
@@ -116,3 +117,87 @@ def for_files(project: Project, paths: Sequence[str | Path]) -> Iterator[tuple[P
     for item in prepared:
         for proposal in propose(item.text, keys, outlet=item.outlet):
             yield item.path, proposal
+
+
+def _facets_json(values: dict[str, object]) -> str:
+    """Canonical facets JSON from the parser's values; invalid ones are left out."""
+    import json
+
+    from annotator.domain.facets_codec import canonical_facets_json
+
+    kept: dict[str, object] = {}
+    for name, value in values.items():
+        try:
+            canonical_facets_json(json.dumps({**kept, name: value}))
+        except (ValueError, TypeError):
+            continue
+        kept[name] = value
+    return canonical_facets_json(json.dumps(kept))
+
+
+def accept(project: Project, proposal: Proposal, *, article_id: int, annotator: str,
+           label: str | None = None, span: tuple[int, int] | None = None,
+           source: tuple[int, int] | None | bool = True) -> Annotation:
+    """Create the annotation a suggestion proposes, in one transaction.
+
+    ``label`` overrides the proposed type (a digit key), ``span`` the claim boundaries
+    the analyst adjusted, ``source`` the source span (``True`` = as proposed, ``None``
+    = none). The annotation gets the suggested facets, and its cue, fragments and
+    provenance ``"suggested"`` are stored beside it.
+    """
+    from annotator.domain.model import make_annotation, utc_now_iso
+    from annotator.services.annotate import _check_against_db, _check_label_stored
+    from annotator.storage import crud, suggestion_crud
+
+    s = proposal.suggestion
+    start, end = span or (s.start, s.end)
+    src = s.source if source is True else (source or None)
+    key = label or proposal.label
+    try:
+        ann = make_annotation(article_id=article_id, article_text=proposal.text,
+                              annotator=annotator, label=key, start=start, end=end,
+                              source=src)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise UserInputError(str(exc)) from None
+    ann = ann.with_changes(facets=_facets_json(s.facets))
+    fragments = s.fragments if span is None else ((start, end),)
+    with project.transaction() as session:
+        _check_label_stored(session, key, new=True)
+        _check_against_db(session, ann)
+        crud.insert_annotation(session=session, annotation=ann)
+        crud.add_event(session=session, annotation=ann, actor=annotator, action="created",
+                       detail={"label": ann.label, "start": ann.start, "end": ann.end,
+                               "provenance": "suggested", "stamp": utc_now_iso()})
+        suggestion_crud.put_detail(session=session, annotation_id=ann.id,
+                                   article_id=article_id, cue=s.cue, fragments=fragments,
+                                   provenance="suggested")
+    return ann
+
+
+def reject(project: Project, article_id: int, proposals: Iterable[Proposal], *,
+           by: str) -> None:
+    """Remember rejected suggestions so that they are not proposed again."""
+    from annotator.domain.model import utc_now_iso
+    from annotator.storage import suggestion_crud
+
+    with project.transaction() as session:
+        suggestion_crud.reject(session=session, article_id=article_id,
+                               keys=[p.suggestion.key() for p in proposals], by=by,
+                               at=utc_now_iso())
+
+
+def unreject(project: Project, article_id: int, proposals: Iterable[Proposal]) -> None:
+    """Undo of :func:`reject`."""
+    from annotator.storage import suggestion_crud
+
+    with project.transaction() as session:
+        suggestion_crud.unreject(session=session, article_id=article_id,
+                                 keys=[p.suggestion.key() for p in proposals])
+
+
+def attribution_details(project: Project, article_id: int) -> dict[str, object]:
+    """``{annotation_id: AttributionDetail}`` (cue, fragments, provenance) of an article."""
+    from annotator.storage import suggestion_crud
+
+    with project.reading() as session:
+        return dict(suggestion_crud.details(session=session, article_id=article_id))

@@ -93,3 +93,47 @@ class ReviewCommentRow(SQLModel, table=True):
     kind: str = Field(default="comment", max_length=16)
     body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: str
+
+
+class AnnotationAttributionRow(SQLModel, table=True):
+    """What an attribution carries beyond its claim span and source mention.
+
+    Kept beside ``annotation`` (one row per annotation that has any of it) so the
+    annotation row, its CSV columns and every reader of it stay unchanged:
+    the cue span, the claim's fragments when it is discontinuous (a quotation split
+    by "he said": JSON ``[[start, end], ...]``, their hull is the annotation's span)
+    and its provenance (``"suggested"`` when accepted from a suggestion, ``"imported"``
+    from an attribution corpus, ``""`` when drawn by hand).
+    """
+
+    __tablename__ = "annotation_attribution"
+
+    annotation_id: str = Field(primary_key=True, max_length=36,
+                               foreign_key="annotation.id", ondelete="CASCADE")
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
+    cue_start: int | None = None
+    cue_end: int | None = None
+    fragments: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                        server_default=""))
+    provenance: str = Field(default="", max_length=32)
+
+
+class SuggestionRejectionRow(SQLModel, table=True):
+    """A suggestion the analyst rejected, so re-running does not propose it again.
+
+    Identified by claim span and source span (``-1`` when it had no source), which
+    is what :meth:`AttributionSuggestion.key` returns.
+    """
+
+    __tablename__ = "suggestion_rejection"
+    __table_args__ = (UniqueConstraint("article_id", "start", "end", "source_start",
+                                       "source_end", name="uq_suggestion_rejection"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    start: int = Field(sa_column=Column("start", Integer, nullable=False))
+    end: int = Field(sa_column=Column("end", Integer, nullable=False))
+    source_start: int = -1
+    source_end: int = -1
+    rejected_by: str = ""
+    rejected_at: str = ""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from annotator.domain.mention_parser import NATIONALITIES, ORGANISATIONS
 from annotator.domain.facets import AffiliationType
+from annotator.domain.mention_parser import NATIONALITIES, ORGANISATIONS
 from annotator.domain.suggest import lexicon as lx
 
 NAMED_PERSON = "named_person"

@@ -154,7 +154,8 @@ class _Sentence:
         while i >= 0:
             w = text[words[i][0]:words[i][1]]
             low = w.lower()
-            if w in ("“", "”", '"', ";", ":", "(", ")", "—", "–") or w == "''":
+            if w in ("“", "”", '"', ";", ":", "(", ")", "—", "–") or w == "''" \
+                    or (len(w) == 1 and not w.isalnum() and w not in ",&$%"):
                 break
             if w == ",":
                 # "Smith, a spokesman for X, said": keep the name before the appositive.
@@ -216,7 +217,7 @@ class _Sentence:
         text = self.text
         end = self.e if limit is None else limit
         stop = end
-        for m in re.finditer(r"[.;“\"]|,\s*[“\"]|,\s+(?:who|which|said|adding|according)\b|"
+        for m in re.finditer(r"(?<![A-Z])\.(?=\s|$)|[;“\"]|,\s*[“\"]|,\s+(?:who|which|said|adding|according)\b|"
                              r"\s(?:that|who|said|says|on|in|at|during)\s",
                              text[a:end]):
             stop = a + m.start()
@@ -406,7 +407,8 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
         src, new_c0 = left
         pre = text[st.s:src[0]].rstrip()
         quoted_pre = pre.endswith((",”", ",\"", ",''", "?”", "?\"", "?''", "!”", "”", "''"))
-        if ((tail_free and pre.endswith(",")) or quoted_pre) and len(pre) > 3:
+        plain_tail = tail_free and not re.match(r"\s*,\s*(?:[“\"]|'')", text[c1:c1 + 8])
+        if ((plain_tail and pre.endswith(",")) or quoted_pre) and len(pre) > 3:
             content = st.content_left(src[0])
             if content is None:
                 return None
@@ -477,6 +479,8 @@ def _verb_context(text: str, c0: int) -> bool:
     if not m:
         return False
     w = m.group(1)
+    if w.lower() in ("his", "her", "their", "its", "our", "my", "your", "the", "a", "an"):
+        return False
     if w.lower() in lx.SUBJECT_WORDS:
         return True
     if w.endswith("s") and w[:1].islower() and len(w) > 3 and not w.endswith("ss"):

@@ -150,10 +150,9 @@ FORM_LEMMA: Final[Mapping[str, str]] = {
 }
 
 CONTENT_VERBS_NEED_COMPLEMENT: Final = frozenset({
-    "call", "post", "point", "show",  "continue",  "maintain",
-    "question", "defend",  "consider", "vote", "support",  "plan",
-     "want",     "decline", "refuse", 
-    "report", "cite", "blame", "praise",  "counter",
+    "call", "post", "point", "show", "continue", "maintain", "question", "defend",
+    "consider", "vote", "support", "plan", "want", "decline", "refuse", "report", "cite",
+    "blame", "praise", "counter",
 })
 """Lemmas that are attributions only when a complement follows ("called for",
 "called it", "pointed out that") — on their own ("he called", "the vote") they are not."""
@@ -220,7 +219,9 @@ OFFICIAL_NOUNS: Final = frozenset({
     "voter", "voters", "delegate", "delegates", "donor", "donors", "observer",
     "observers", "pollster", "pollsters", "republicans", "democrats", "conservatives",
     "liberals", "residents", "witnesses", "protesters", "activists", "economists",
-    "economist", "historian", "scholars", "official’s",
+    "economist", "historian", "scholars", "official’s", "chief", "chiefs", "head",
+    "director", "minister", "secretary", "commander", "ambassador", "governor",
+    "mayor", "chairman", "chairwoman", "president", "premier",
 })
 
 DOCUMENT_NOUNS: Final = frozenset({
@@ -229,7 +230,7 @@ DOCUMENT_NOUNS: Final = frozenset({
     "poll", "polls", "survey", "surveys", "study", "studies", "data", "analysis",
     "transcript", "cable", "draft", "statement", "lawsuit", "complaint", "indictment",
     "ruling", "order", "audit", "review", "estimates", "figures", "numbers", "census",
-    "filing", "website", "release", "bill", "platform", "ad", "advertisement", "book",
+    "website", "release", "bill", "platform", "ad", "advertisement", "book",
     "video",
 })
 
@@ -262,12 +263,12 @@ FEMALE_WORDS: Final = frozenset({"spokeswoman", "chairwoman", "congresswoman",
 
 ABBREVIATIONS: Final = frozenset({
     "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
-    "prof", "st", "jr", "sr", "inc", "corp", "co", "ltd", "vs", "v", "no", "jan", "feb",
+    "prof", "st", "jr", "sr", "inc", "corp", "co", "ltd", "vs", "v", "jan", "feb",
     "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "u.s", "u.k", "u.n", "d.c",
     "e.g", "i.e", "a.m", "p.m", "ft", "mt", "pres", "rev", "adm", "cmdr", "maj", "supt",
-    "calif", "fla", "mass", "penn", "wash", "ariz", "colo", "conn", "ill", "ind", "kan",
-    "ky", "la", "md", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore",
-    "pa", "tenn", "tex", "va", "vt", "wis", "wyo", "ga", "ala", "ark", "del", "n.h",
+    "calif", "fla", "penn", "ariz", "colo", "conn", "kan",
+    "ky", "md", "mich", "minn", "mont", "neb", "nev", "okla", "ore",
+    "tenn", "tex", "va", "vt", "wis", "wyo", "ga", "ala", "ark", "n.h",
     "n.j", "n.m", "n.y", "n.c", "n.d", "s.c", "s.d", "r.i", "w.va",
 })
 """Words after which a full stop does not end a sentence."""
@@ -288,11 +289,8 @@ NOUN_LIKE_FORMS: Final = frozenset({
     "hope", "hopes", "doubt", "doubts", "estimate", "estimates", "counter", "counters",
     "warn", "reply", "replies", "response", "answer", "answers", "cite", "praise",
     "blame", "quip", "quips", "joke", "jokes", "boast", "boasts", "stress", "defend",
-    "want", "wants", "repeat", "mention", "mentions", "report", "find", "finds", "know",
-    "feel", "think",     "ask",  "agree", 
-     "expect",     "oppose", "endorse", "seek",
-          "describe",
-    "continue", "continues", "continued", "known", "voted", "proposed", "wanted",
+    "want", "wants", "repeat", "mention", "mentions", "continue", "continues",
+    "continued", "known", "voted", "proposed", "wanted",
 })
 """Forms that are often nouns or non-finite ("his comments", "states", "to say"):
 accepted as cues only right after a subject-like word (see ``engine._verb_context``)."""
