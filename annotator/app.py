@@ -8,7 +8,7 @@ from pathlib import Path
 from annotator.domain.errors import UserInputError
 from annotator.services import articles
 from annotator.services.project import DatabaseError, Project
-from annotator.services.resources import seed_files
+from annotator.services.resources import APP_ICON, seed_files
 
 ORGANISATION = "annotator"
 APPLICATION = "annotator"
@@ -26,6 +26,11 @@ def _ensure_qapplication():  # type: ignore[no-untyped-def]
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("annotator")
+    # Window/taskbar icon, and the Wayland app id matching resources/annotator.desktop.
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(APP_ICON)))
+    app.setDesktopFileName("annotator")
     return app
 
 
@@ -60,7 +65,9 @@ def create_window(db: str | Path | Project, *, seed: bool = True):  # type: igno
     return MainWindow(project, settings())
 
 
-def run_gui(db: str, files: list[Path]) -> int:
+def run_gui(db: str, files: list[Path], *, exit_after_paint: float | None = None) -> int:
+    """The window's event loop; ``exit_after_paint`` (smoke test, start-up timing) quits
+    that many seconds after the first paint and never asks for the analyst's name."""
     app = _ensure_qapplication()
     from PySide6.QtWidgets import QMessageBox
 
@@ -74,6 +81,10 @@ def run_gui(db: str, files: list[Path]) -> int:
 
     remember_database(settings(), db)
     window = create_window(project)
+    if exit_after_paint is not None:
+        from annotator.qt.first_paint import quit_after_first_paint
+
+        quit_after_first_paint(window, exit_after_paint)
     window.show()
     if files:
         try:
@@ -81,6 +92,6 @@ def run_gui(db: str, files: list[Path]) -> int:
             window.refresh_articles(select=ids[-1] if ids else None)
         except UserInputError as exc:
             QMessageBox.warning(window, "Cannot import", str(exc))
-    if not window.analyst:
+    if not window.analyst and exit_after_paint is None:
         window.ask_analyst_name()
     return int(app.exec())
