@@ -9,7 +9,8 @@ Produces, under ``dist/`` at the repository root:
 * ``dist/annotator-VERSION-PLATFORM.tar.gz`` (``.zip`` on Windows) of that folder.
 
 It installs what it needs into the running interpreter's environment: PyInstaller
-(pinned below) and, if missing, the project itself (``pip install -e .``). On Linux it
+(pinned below), on Windows/macOS Pillow (for the executable's icon) and, if missing,
+the project itself (``pip install -e .``). On Linux it
 also makes sure the X11 libraries Qt's xcb platform plugin links against are on the
 build machine, so PyInstaller bundles them — a fresh desktop then needs none of them
 installed by hand. As root with apt-get it installs the missing ones; otherwise it
@@ -64,6 +65,12 @@ def ensure_tools() -> None:
     except (ImportError, ValueError):
         log(f"installing {PYINSTALLER_REQUIREMENT}")
         pip_install(PYINSTALLER_REQUIREMENT)
+    if sys.platform in ("win32", "darwin"):
+        try:
+            import PIL  # noqa: F401  (PyInstaller needs it to turn the PNG into .ico/.icns)
+        except ImportError:
+            log("installing pillow (executable icon)")
+            pip_install("pillow")
 
 
 def _debian_package(soname: str) -> str:
