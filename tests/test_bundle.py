@@ -237,7 +237,7 @@ def test_cli_gui_and_csv_from_the_bundle(bundle: Path, home: Path) -> None:
     assert out_csv.read_bytes().count(b"\r\n") == 2  # header + one row, RFC 4180 line ends
 
     version = run(bundle, home, "--version")
-    assert f"schema revision: {head} (current)" in version.stdout
+    assert f"schema revision: {head} (up to date)" in version.stdout
 
 
 def test_desktop_entry_installs_into_the_menu(bundle: Path, tmp_path: Path) -> None:

@@ -44,13 +44,15 @@ def test_schema_revision_on_both_backends(db_url: str) -> None:
     location = project.display_name
     project.close()
     info = gather(db_url)
-    assert info.schema == f"{head_revision()} (current)"
+    assert info.schema == f"{head_revision()} (up to date)"
     assert info.database == location
     engine = create_engine(Project(db_url).url)
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    for stored, expected in (("0001", "0001 (will be upgraded)"),
+                             ("9999", "9999 (newer version — cannot open)")):
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": stored})
+        assert gather(db_url).schema == expected
     engine.dispose()
-    assert gather(db_url).schema == f"9999 (this version of annotator has {head_revision()})"
 
 
 def test_unreachable_server_is_reported_quickly() -> None:
@@ -59,7 +61,7 @@ def test_unreachable_server_is_reported_quickly() -> None:
     started = time.perf_counter()
     info = gather("postgresql+psycopg://nobody:secret@127.0.0.1:9/none")
     assert time.perf_counter() - started < 10
-    assert info.schema.startswith("unknown (") and "secret" not in info.database
+    assert info.schema.startswith("unknown (") and "secret" not in info.database + info.schema
 
 
 def test_qt_version_matches_the_running_qt() -> None:

@@ -15,9 +15,15 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from annotator import __version__
+from annotator.services.connection import SCHEMA_NEW, test_connection
 from annotator.services.resources import FROZEN, REPO_ROOT
-from annotator.storage.schema_state import read_schema_state
+from annotator.storage.engine import database_url, known_head_revision
+
+SERVER_TIMEOUT_S = 3
+"""A server that does not answer must not make ``--version`` hang."""
 
 
 @dataclass(frozen=True)
@@ -63,9 +69,26 @@ def _install_kind() -> str:
     return f"Python package in {Path(__file__).resolve().parents[1]}"
 
 
+def _database(db: str | Path) -> tuple[str, str]:
+    """Location and schema revision, read-only (:func:`test_connection`): nothing is
+    created or upgraded, a missing project file stays missing."""
+    url = database_url(db)
+    head = known_head_revision()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(str(parsed.database)).exists():
+        return str(parsed.database), f"none yet (created at {head} on first start)"
+    info = test_connection(url, timeout=SERVER_TIMEOUT_S)
+    if info.revision is not None:
+        return info.display, f"{info.revision} ({info.schema_status})"
+    if info.ok and info.schema_status == SCHEMA_NEW:
+        return info.display, f"none yet (set up at {head} when opened)"
+    return info.display, f"unknown ({info.message})"
+
+
 def gather(db: str | Path, *, qt_runtime: str | None = None) -> VersionInfo:
     """Collect everything without opening (so without creating or upgrading) ``db``."""
-    state = read_schema_state(db)
+    location, schema = _database(db)
     python = f"{platform.python_version()} ({platform.python_implementation()})"
     return VersionInfo(
         annotator=__version__,
@@ -73,6 +96,6 @@ def gather(db: str | Path, *, qt_runtime: str | None = None) -> VersionInfo:
         python=python,
         qt=_qt_line(qt_runtime),
         system=f"{platform.system()} {platform.release()} {platform.machine()}",
-        database=state.location,
-        schema=state.describe(),
+        database=location,
+        schema=schema,
     )
