@@ -41,12 +41,12 @@ def test_fresh_database_is_reported_not_created(tmp_path: Path,
 
 def test_schema_revision_on_both_backends(db_url: str) -> None:
     project = Project(db_url)
-    location = project.display_name
+    location, url = project.display_name, project.url
     project.close()
     info = gather(db_url)
     assert info.schema == f"{head_revision()} (up to date)"
     assert info.database == location
-    engine = create_engine(Project(db_url).url)
+    engine = create_engine(url)
     for stored, expected in (("0001", "0001 (will be upgraded)"),
                              ("9999", "9999 (newer version — cannot open)")):
         with engine.begin() as conn:
