@@ -34,6 +34,7 @@ class AboutDialog(QDialog):
         self.info = info
         self.setWindowTitle("About annotator")
         self.setObjectName("aboutDialog")
+        self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         heading = QLabel(f"<h2>annotator {html.escape(info.annotator)}</h2>"
                          f"<p>{html.escape(DESCRIPTION)}</p>")
