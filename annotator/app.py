@@ -88,10 +88,13 @@ def run_gui(db: str, files: list[Path], *, exit_after_paint: float | None = None
     window.show()
     if files:
         try:
-            ids = articles.import_files(project, files).article_ids
-            window.refresh_articles(select=ids[-1] if ids else None)
+            report = articles.import_files(project, files)
         except UserInputError as exc:
             QMessageBox.warning(window, "Cannot import", str(exc))
-    if not window.analyst and exit_after_paint is None:
-        window.ask_analyst_name()
+        else:
+            window.apply_changes(report.changes)
+            if report.article_ids:
+                window.wb.open_article(report.article_ids[-1])
+    if not window.wb.analyst and exit_after_paint is None:
+        window.project_flows.ask_analyst_name()
     return int(app.exec())

@@ -383,12 +383,12 @@ def measure_open(qt: Qt, name: str, db: Path, text: str, repeats: int,
     qt.wait_painted(bare_watcher, 0)
 
     def app_once() -> tuple[float, float]:
-        window.open_article(meta["small_id"])
+        window.wb.open_article(meta["small_id"])
         qt.wait_painted(watcher, watcher.paints, timeout=2.0)
         gc.collect()
         before = watcher.paints
         t0 = time.perf_counter()
-        window.open_article(meta["article_id"])
+        window.wb.open_article(meta["article_id"])
         qt.wait_painted(watcher, before)
         painted = time.perf_counter() - t0
         while not window.article.complete:
@@ -507,7 +507,7 @@ def measure_tag(qt: Qt, db_full: Path, db_empty: Path, text: str, labels: list[s
         before = watcher.paints
         t0 = time.perf_counter()
         w.view.select_cp(s, e)
-        w.tag_selection(label)
+        w.editing.tag_selection(label)
         ok = qt.wait_painted(watcher, before)
         elapsed = time.perf_counter() - t0
         if not ok:

@@ -21,14 +21,14 @@ def _tag(window, phrase: str, key: str, source: str | None = None,  # type: igno
     text = window.article.text
     i = text.index(phrase)
     window.view.select_cp(i, i + len(phrase))
-    window.tag_selection(key)
+    window.editing.tag_selection(key)
     if source:
         j = text.index(source, max(0, i - 200))
         window.view.select_cp(j, j + len(source))
-        window.set_source_from_selection()
+        window.editing.set_source_from_selection()
     if note:
-        window.details.note.setPlainText(note)
-        window.details._commit_note()
+        window.pane('detailsDock').details.note.setPlainText(note)
+        window.pane('detailsDock').details._commit_note()
 
 
 def main() -> int:
@@ -63,9 +63,9 @@ def main() -> int:
     _tag(window, "“When Trump’s envoys gave their word, Hamas believed it,” one source said",
          "anonymous_unspecified", source="one source")
     for ann in list(window.article.rows):  # accept the parsed facet suggestions
-        window.select_annotation(ann.id)
-        window.details.facets.apply_suggestions()
-    window.select_annotation(window.article.rows[0].id)
+        window.wb.select(ann.id)
+        window.pane('detailsDock').details.facets.apply_suggestions()
+    window.wb.select(window.article.rows[0].id)
     window.view.verticalScrollBar().setValue(0)
     for _ in range(10):
         app.processEvents()
@@ -94,22 +94,22 @@ def main() -> int:
             ben, article_id=aid, article_text=text, annotator="Ben Reviewer", label=key,
             start=i, end=i + len(phrase) - trim), actor="Ben Reviewer")
     del articles
-    window.refresh_now()
-    window.show_review()
+    window.project_flows.refresh_now()
+    window.review.show_review()
     for _ in range(10):
         app.processEvents()
-    window.review_panel.next_item()
+    window.pane('reviewDock').panel.next_item()
     for _ in range(10):
         app.processEvents()
     out = DOCS / "screenshot-compare.png"
     window.grab().save(str(out))
     print(out)
-    window.agreement_dock.show()
-    window.agreement_dock.raise_()
-    window.resizeDocks([window.agreement_dock], [330], Qt.Orientation.Vertical)
+    window.pane('agreementDock').dock.show()
+    window.pane('agreementDock').dock.raise_()
+    window.resizeDocks([window.pane('agreementDock').dock], [330], Qt.Orientation.Vertical)
     for _ in range(10):
         app.processEvents()
-    window.agreement_pane.show_article(aid)
+    window.pane('agreementDock').pane.show_article(aid)
     for _ in range(10):
         app.processEvents()
     out = DOCS / "screenshot-agreement.png"

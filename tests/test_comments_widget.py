@@ -73,7 +73,7 @@ def test_post_resolve_unresolve(widget: CommentsThread, project: Project, ann: A
     assert widget.resolve_button.text() == "Resolve"
     widget.resolve_button.click()
     assert review.thread(project, ann.id).resolved
-    assert widget.thread is not None and widget.thread.resolved_by == "Carla"
+    assert widget.current is not None and widget.current.resolved_by == "Carla"
     assert widget.resolve_button.text() == "Unresolve"
     assert "Resolved" in widget.status.text() and "Carla" in widget.status.text()
     assert "Carla resolved the thread" in widget.entries.toPlainText()

@@ -22,13 +22,13 @@ CHILD = textwrap.dedent(r"""
     w.show()
     app = QApplication.instance()
     text = w.article.text
-    keys = [l.key for l in w.labels]
+    keys = [l.key for l in w.wb.labels]
     words = [(i, i + 4) for i in range(0, len(text) - 4, 5) if text[i:i+4].strip() == text[i:i+4]]
     n = 0
     while True:  # tag until killed
         s_, e_ = words[n % len(words)]
         w.view.select_cp(s_, e_)
-        w.tag_selection(keys[n % 9])
+        w.editing.tag_selection(keys[n % 9])
         app.processEvents()
         ann_id = w.selected_id
         print(f"SHOWN {ann_id}", flush=True)  # on screen and reported

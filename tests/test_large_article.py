@@ -48,7 +48,7 @@ def test_progressive_load_matches_database(qtbot, tmp_path: Path, monkeypatch) -
     # tag something far down while the rest is still loading
     i = text.index("reportedly", len(text) // 2)
     win.view.select_cp(i, i + len("reportedly"))
-    win.tag_selection("unattributed")
+    win.editing.tag_selection("unattributed")
     pages = 0
 
     def count_pages() -> bool:
@@ -60,7 +60,7 @@ def test_progressive_load_matches_database(qtbot, tmp_path: Path, monkeypatch) -
     stored = articles.load_annotations(win.project, aid)
     assert len(stored) == 3001
     assert [a.id for a in win.article.rows] == [a.id for a in stored]
-    assert win.table_model.rowCount() == 3001
+    assert win.pane('tableDock').model.rowCount() == 3001
     hits = win.article.index.overlapping(0, len(text))
     assert len(hits) == 3001
     win.close()

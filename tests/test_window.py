@@ -41,7 +41,7 @@ def test_opens_on_seed_article_with_named_widgets(window) -> None:
     assert window.article is not None
     assert "three sources with direct knowledge" in window.article.text
     assert window.view.document().characterCount() == window.article.offsets.utf16_length + 1
-    assert "Ana Analyst" in window.status_analyst.text()
+    assert "Ana Analyst" in window.pane('statusLine').analyst.text()
 
 
 def test_keyboard_only_selection_and_digit_tags(window, qtbot) -> None:
@@ -61,7 +61,7 @@ def test_keyboard_only_selection_and_digit_tags(window, qtbot) -> None:
     assert ann.label == "anonymous_unspecified"
     assert ann.text == "according to three sources"  # trailing space trimmed
     assert ann.annotator == "Ana Analyst"
-    assert window.table_model.rowCount() == 1
+    assert window.pane('tableDock').model.rowCount() == 1
     assert window.selected_id == ann.id
     # stored in the database at once
     stored = articles.load_annotations(window.project, window.article.id)
@@ -72,12 +72,12 @@ def test_palette_click_and_context_menu_labels(window, qtbot) -> None:
     text = window.article.text
     i = text.index("Axios reports")
     window.view.select_cp(i, i + len("Axios reports"))
-    button = window.palette_widget.findChild(QToolButton, "label_media_report")
+    button = window.pane('articleArea').palette.findChild(QToolButton, "label_media_report")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert [a.label for a in window.article.rows] == ["media_report"]
     assert window.article.rows[0].text == "Axios reports"
     # The Tag menu exposes every active label with its digit shortcut.
-    names = [a.shortcut().toString() for a in window.label_actions]
+    names = [a.shortcut().toString() for a in window.wb.actions.in_menu('&Tag')]
     assert names[:9] == [str(n) for n in range(1, 10)]
 
 
@@ -85,7 +85,7 @@ def _tag(window, phrase: str, key: str, occurrence_from: int = 0):  # type: igno
     text = window.article.text
     i = text.index(phrase, occurrence_from)
     window.view.select_cp(i, i + len(phrase))
-    window.tag_selection(key)
+    window.editing.tag_selection(key)
     return next(a for a in window.article.rows if a.start == i and a.end == i + len(phrase))
 
 
@@ -116,7 +116,7 @@ def test_overlapping_spans_both_painted(window, qtbot) -> None:
 
 def test_click_highlight_selects_and_edits_undo_redo(window, qtbot) -> None:
     ann = _tag(window, "Axios reports", "media_report")
-    window.select_annotation(None)
+    window.wb.select(None)
     view = window.view
     view.highlighter.set_active_blocks(0, 100)
     rect = view.cursorRect(_cursor_at(view, ann.start + 3))
@@ -129,24 +129,24 @@ def test_click_highlight_selects_and_edits_undo_redo(window, qtbot) -> None:
     # set source mention with S
     text = window.article.text
     i = text.index("three sources with direct knowledge of the talks")
-    window.select_annotation(ann.id)
+    window.wb.select(ann.id)
     view.select_cp(i, i + len("three sources with direct knowledge of the talks"),
                    ensure_visible=False)
     qtbot.keyClick(view, Qt.Key.Key_S)
     now = window.article.by_id[ann.id]
     assert text[now.source_start:now.source_end] == "three sources with direct knowledge of the talks"
     # note via the details panel
-    note = window.details.note
+    note = window.pane('detailsDock').details.note
     note.setFocus()
     qtbot.keyClicks(note, "check with AP")
-    window.details._commit_note()
+    window.pane('detailsDock').details._commit_note()
     assert window.article.by_id[ann.id].note == "check with AP"
     # Delete removes it
     view.setFocus()
-    window.select_annotation(ann.id)
+    window.wb.select(ann.id)
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert ann.id not in window.article.by_id
-    stack = window.undo_stack
+    stack = window.wb.undo_stack
     # undo everything step by step
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.article.by_id[ann.id].note == "check with AP"
@@ -181,12 +181,12 @@ def _cursor_at(view, cp: int):  # type: ignore[no-untyped-def]
 def test_table_row_click_selects_annotation(window, qtbot) -> None:
     a = _tag(window, "Axios reports", "media_report")
     b = _tag(window, "one source said", "anonymous_unspecified")
-    table: QTableView = window.table
+    table: QTableView = window.pane('tableDock').table
     row = window.article.row_of(b.id)
-    rect = table.visualRect(window.table_model.index(row, 1))
+    rect = table.visualRect(window.pane('tableDock').model.index(row, 1))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.selected_id == b.id
-    assert window.details.claim.text().strip("“”") == "one source said"
+    assert window.pane('detailsDock').details.claim.text().strip("“”") == "one source said"
     qtbot.keyClick(table, Qt.Key.Key_Up)
     assert window.selected_id == a.id
 
@@ -201,9 +201,9 @@ def test_tag_repaints_only_affected_blocks(window) -> None:
 
 def test_hover_tooltip_names_label_annotator_note(window) -> None:
     ann = _tag(window, "Axios reports", "media_report")
-    window.details.note.setPlainText("second-hand")
-    window.details._commit_note()
-    tip = window._tooltip_for([ann.id])
+    window.pane('detailsDock').details.note.setPlainText("second-hand")
+    window.pane('detailsDock').details._commit_note()
+    tip = window.pane('articleArea').tooltip_for([ann.id])
     assert "Media report" in tip and "Ana Analyst" in tip and "second-hand" in tip
 
 
@@ -215,12 +215,12 @@ def test_drop_and_open_more_articles(window, qtbot, tmp_path: Path) -> None:
     event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
-    qtbot.waitUntil(lambda: window.article_model.rowCount() == 2)
+    qtbot.waitUntil(lambda: window.pane('articlesDock').model.rowCount() == 2)
     assert window.article.article.title == "Second article"
     assert "\r" not in window.article.text
-    assert window.article_model.items[1].n_annotations == 0
+    assert window.pane('articlesDock').model.items[1].n_annotations == 0
     _tag(window, "The ministry said", "organisation_statement")
-    assert window.article_model.items[1].n_annotations == 1
+    assert window.pane('articlesDock').model.items[1].n_annotations == 1
 
 
 def test_bad_file_gives_message_and_changes_nothing(window, tmp_path: Path,
@@ -234,7 +234,7 @@ def test_bad_file_gives_message_and_changes_nothing(window, tmp_path: Path,
     good.write_text("fine", encoding="utf-8")
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01\x02binary")
-    assert window.import_paths([good, bad]) == []
+    assert window.articles.import_paths([good, bad]) == []
     assert shown and "bad.txt" in shown[0] and "binary" in shown[0]
     assert len(articles.list_articles(window.project)) == 1
 
@@ -243,7 +243,7 @@ def test_export_csv_equals_highlighted_words(window, tmp_path: Path) -> None:
     _tag(window, "Axios reports", "media_report")
     _tag(window, "“Based on the meeting we just had, we have a deal.”", "named_person")
     out = tmp_path / "out.csv"
-    assert window.export_to(out, current=True) == 2
+    assert window.interop.export_to(out, current=True) == 2
     with open(out, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     text = window.article.text
@@ -271,6 +271,7 @@ def test_mouse_drag_selection_then_digit(window, qtbot) -> None:
     text = window.article.text
     phrase = "Qatari officials told Witkoff"
     i = text.index(phrase)
+    view.select_cp(i, i)  # scrolled into view (the window fits an 800×600 offscreen screen)
     start_rect = view.cursorRect(_cursor_at(view, i))
     end_rect = view.cursorRect(_cursor_at(view, i + len(phrase)))
     vp = view.viewport()
@@ -288,10 +289,10 @@ def test_mouse_drag_selection_then_digit(window, qtbot) -> None:
 
 def test_note_saved_while_typing_without_leaving_the_field(window, qtbot) -> None:
     ann = _tag(window, "Axios reports", "media_report")
-    window.select_annotation(ann.id)
-    note = window.details.note
+    window.wb.select(ann.id)
+    note = window.pane('detailsDock').details.note
     note.setFocus()
     qtbot.keyClicks(note, "second-hand claim")
     qtbot.waitUntil(lambda: articles.load_annotations(window.project, window.article.id)[0]
                     .note == "second-hand claim", timeout=3000)
-    assert window.undo_stack.count() == 2  # the tag and one merged note edit
+    assert window.wb.undo_stack.count() == 2  # the tag and one merged note edit

@@ -9,18 +9,19 @@ from PySide6.QtCore import Qt
 
 from annotator.domain.facets_codec import decode_facets
 from annotator.services import taxonomy
+from annotator.services.changes import Changes
 
 
 def _tag(window, phrase: str, key: str, source: str | None = None):  # type: ignore[no-untyped-def]
     text = window.article.text
     i = text.index(phrase)
     window.view.select_cp(i, i + len(phrase))
-    window.tag_selection(key)
+    window.editing.tag_selection(key)
     ann_id = window.selected_id
     if source:
         j = text.index(source)
         window.view.select_cp(j, j + len(source))
-        window.set_source_from_selection()
+        window.editing.set_source_from_selection()
     return ann_id
 
 
@@ -30,7 +31,7 @@ def test_three_sources_claim_count_3_direct_in_csv(window, qtbot, tmp_path: Path
     claim = text[text.index("A high-stakes"):text.index(", according to three")]
     ann_id = _tag(window, claim, "anonymous_unspecified",
                   source="three sources with direct knowledge of the talks")
-    editor = window.details.facets
+    editor = window.pane('detailsDock').details.facets
     # suggestions are shown, not applied
     assert decode_facets(window.article.by_id[ann_id].facets).is_empty
     assert "suggested" in editor.hints["source_count"].text()
@@ -42,41 +43,41 @@ def test_three_sources_claim_count_3_direct_in_csv(window, qtbot, tmp_path: Path
     combo.setCurrentIndex(combo.findData("proximate"))
     combo.activated.emit(combo.currentIndex())
     assert decode_facets(window.article.by_id[ann_id].facets).knowledge_basis == "proximate"
-    window.undo_stack.undo()
+    window.wb.undo_stack.undo()
     assert decode_facets(window.article.by_id[ann_id].facets).knowledge_basis == "direct"
     assert "Attribution strength" in editor.score_label.text()
     out = tmp_path / "x.csv"
-    window.export_to(out, current=True)
+    window.interop.export_to(out, current=True)
     with open(out, encoding="utf-8", newline="") as fh:
         (row,) = list(csv.DictReader(fh))
     assert row["source_text"] == "three sources with direct knowledge of the talks"
     assert row["source_count"] == "3" and row["knowledge_basis"] == "direct"
     assert row["band"] in ("strong", "moderate", "weak", "very_weak") and int(row["score"]) > 0
-    history = [window.details.history.item(i).text()
-               for i in range(window.details.history.count())]
+    history = [window.pane('detailsDock').details.history.item(i).text()
+               for i in range(window.pane('detailsDock').details.history.count())]
     assert any("facets changed" in h for h in history)
 
 
 def test_taxonomy_rename_and_retire_refresh_window(window, qtbot) -> None:
     ann_id = _tag(window, "Axios reports", "media_report")
     taxonomy.update_label(window.project, "media_report", name="Other outlet's report")
-    window.reload_labels()
-    assert "Other outlet's report" in window.palette_widget.buttons["media_report"].text()
+    window.apply_changes(Changes(labels=True))
+    assert "Other outlet's report" in window.pane('articleArea').palette.buttons["media_report"].text()
     assert window.article.by_id[ann_id].label == "media_report"
     taxonomy.retire_label(window.project, "media_report")
-    window.reload_labels()
-    assert "media_report" not in window.palette_widget.buttons
-    assert window.label_by_key["media_report"].retired  # still shown on old annotations
+    window.apply_changes(Changes(labels=True))
+    assert "media_report" not in window.pane('articleArea').palette.buttons
+    assert window.wb.label_by_key["media_report"].retired  # still shown on old annotations
     i = window.article.text.index("Hamas")
     window.view.select_cp(i, i + 5)
-    window.tag_selection("media_report")  # refused quietly: no such action any more
+    window.editing.tag_selection("media_report")  # refused quietly: no such action any more
     assert all(a.label != "media_report" or a.id == ann_id for a in window.article.rows)
 
 
 def test_source_types_help_pane_lists_definitions(window) -> None:
-    window.show_source_types()
-    text = window._help_dialog.findChild(object, "sourceTypesHelp").toPlainText()
-    for label in window.labels:
+    window.help.show_source_types()
+    text = window.help.dialog.findChild(object, "sourceTypesHelp").toPlainText()
+    for label in window.wb.labels:
         assert label.name in text
         if label.description:
             assert label.description[:30] in text

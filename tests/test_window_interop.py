@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog
 
 from annotator.services import articles
+from annotator.services.changes import Changes
 
 
 def test_export_doccano_from_window_uses_utf16(window, monkeypatch, tmp_path: Path) -> None:
@@ -16,14 +17,14 @@ def test_export_doccano_from_window_uses_utf16(window, monkeypatch, tmp_path: Pa
     # import a hostile article and tag it
     f = tmp_path / "emoji.txt"
     f.write_text("Minister 😀 said 𠀋 things.\r\nSecond line.", encoding="utf-8")
-    window.import_paths([f])
+    window.articles.import_paths([f])
     text = window.article.text
     i = text.index("said")
     window.view.select_cp(i, i + 4)
-    window.tag_selection("named_person")
+    window.editing.tag_selection("named_person")
     out = tmp_path / "out.jsonl"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    window.export_format_dialog("doccano")
+    window.interop.export_format_dialog("doccano")
     (line,) = out.read_text(encoding="utf-8").splitlines()
     record = json.loads(line)
     ((start, end, _label),) = record["label"]
@@ -37,10 +38,9 @@ def test_metadata_edit_and_folder_import(window, monkeypatch, tmp_path: Path) ->
     update_article_metadata(window.project, window.article.id, title="Envoys met Hamas",
                             outlet="Axios", url="https://www.axios.com/x",
                             published="2025-10-10")
-    window.refresh_articles(select=window.article.id)
-    window.article.article = articles.get_article(window.project, window.article.id)
-    window._show_article_header()
-    assert "Envoys met Hamas" in window.article_header.text()
+    window.apply_changes(Changes(article_metadata=frozenset({window.article.id}),
+                                 article_list=True))
+    assert "Envoys met Hamas" in window.pane('articleArea').header.text()
     folder = tmp_path / "inbox"
     (folder / "sub").mkdir(parents=True)
     (folder / "a.txt").write_text("First article text.", encoding="utf-8")
@@ -48,7 +48,7 @@ def test_metadata_edit_and_folder_import(window, monkeypatch, tmp_path: Path) ->
         "<html><head><title>B title</title><script>alert(1)</script></head>"
         "<body><p>Second article body.</p></body></html>", encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
-    window.import_folder()
+    window.articles.import_folder()
     titles = [a.title for a in articles.list_articles(window.project)]
     assert len(titles) == 3
     assert any("B title" in t for t in titles)
@@ -66,8 +66,8 @@ def test_reanchor_review_list_shown_not_placed(window, tmp_path: Path) -> None:
         review_path = str(tmp_path / "x.csv.review.csv")
 
     before = window.article.count
-    window.show_reanchor_review(Report())
-    table = window._review_dialog.findChild(object, "reanchorTable")
+    window.interop.show_reanchor_review(Report())
+    table = window.interop.review_dialog.findChild(object, "reanchorTable")
     assert table.rowCount() == 1 and table.item(0, 0).text() == "uncertain"
     table.cellDoubleClicked.emit(0, 0)
     assert window.view.selection_cp() == (233, 246)

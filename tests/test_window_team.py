@@ -28,7 +28,7 @@ def _tag(win, phrase: str, key: str) -> str:  # type: ignore[no-untyped-def]
     text = win.article.text
     i = text.index(phrase)
     win.view.select_cp(i, i + len(phrase))
-    win.tag_selection(key)
+    win.editing.tag_selection(key)
     return win.selected_id
 
 
@@ -49,10 +49,10 @@ def test_colleague_changes_arrive_and_conflicts_are_told(qtbot, db_url: str,
     annotate.apply_edit(ben, annotate.UpdateAnnotation.of(
         ann_id, expected_version=theirs.version, note="ben was here"), actor="ben")
     # Ana's window has not refreshed yet; her edit is based on the old version
-    ana.select_annotation(ann_id)
-    ana.details.note.setPlainText("ana's view")
-    ana.details._commit_note()
-    box = ana._conflict_box
+    ana.wb.select(ann_id)
+    ana.pane('detailsDock').details.note.setPlainText("ana's view")
+    ana.pane('detailsDock').details._commit_note()
+    box = ana.editing.conflict_box
     assert "someone else changed" in box.text()
     shown = html.unescape(box.text())
     assert "ben was here" in shown and "ana's view" in shown  # both versions shown
@@ -65,15 +65,15 @@ def test_colleague_changes_arrive_and_conflicts_are_told(qtbot, db_url: str,
     annotate.apply_edit(ben, annotate.new_annotation(
         ben, article_id=summary.id, article_text=text, annotator="ben",
         label="anonymous_official", start=j, end=j + len("Qatari officials")), actor="ben")
-    ana._conflict_box.close()  # the analyst dismisses the conflict message
-    ana.check_for_updates()
+    ana.editing.conflict_box.close()  # the analyst dismisses the conflict message
+    ana.project_flows.check_for_updates()
     assert ana.article.count == 3
     # layers: hide ben, colour by annotator
-    ana.layers.set_visible("ben", False)
+    ana.pane('layersDock').panel.set_visible("ben", False)
     assert ana.view.highlighter.visible_filter is not None
     assert not ana.view.highlighter.visible_filter("ben")
     assert ana.view.highlighter.visible_filter("ana")
-    ana.layers.color_by.setCurrentIndex(1)
+    ana.pane('layersDock').panel.color_by.setCurrentIndex(1)
     assert ana.view.highlighter.color_by == "annotator"
     ben.close()
     ana.close()
@@ -105,7 +105,7 @@ def test_merge_colleague_file_through_window(qtbot, tmp_path) -> None:  # type: 
 
     MergeDialog.exec = fake_exec  # type: ignore[method-assign]
     try:
-        ana.open_merge(ben_db)
+        ana.interop.open_merge(ben_db)
     finally:
         MergeDialog.exec = original  # type: ignore[method-assign]
     (dialog,) = seen
@@ -134,12 +134,12 @@ def test_compare_mode_review_and_agreement_in_window(qtbot, db_url: str) -> None
         annotate.apply_edit(ben, annotate.new_annotation(
             ben, article_id=summary.id, article_text=text, annotator="ben", label=key,
             start=i, end=i + len(phrase)), actor="ben")
-    ana.refresh_now()
-    ana.show_review()
-    qtbot.waitUntil(lambda: ana._compare_on(), timeout=5000)
-    panel = ana.review_panel
+    ana.project_flows.refresh_now()
+    ana.review.show_review()
+    qtbot.waitUntil(lambda: ana.pane('reviewDock').compare_on, timeout=5000)
+    panel = ana.pane('reviewDock').panel
     assert ana.view.highlighter.compare_kinds  # compare colours are painted
-    ana.select_annotation(None)
+    ana.wb.select(None)
     ana.view.setFocus()
     qtbot.waitUntil(ana.isActiveWindow, timeout=5000)
     qtbot.keyClick(ana.view, Qt.Key.Key_N)
@@ -151,13 +151,13 @@ def test_compare_mode_review_and_agreement_in_window(qtbot, db_url: str) -> None
     assert len(reviewed) == 1 and reviewed[0].reviewed_by == "ana"
     assert reviewed[0].label == "anonymous_unspecified"
     # agreement pane equals the service's reference computation
-    ana.agreement_dock.show()
-    ana.agreement_dock.raise_()
-    ana.agreement_pane.set_annotators(["ana", "ben"])
-    ana.agreement_pane.show_article(summary.id)
+    ana.pane('agreementDock').dock.show()
+    ana.pane('agreementDock').dock.raise_()
+    ana.pane('agreementDock').pane.set_annotators(["ana", "ben"])
+    ana.pane('agreementDock').pane.show_article(summary.id)
     expected = agreement(ben, article_id=summary.id, annotators=["ana", "ben"])
-    assert ana.agreement_pane.report is not None
-    assert ana.agreement_pane.report.labels.cohen_kappa == expected.labels.cohen_kappa
+    assert ana.pane('agreementDock').pane.report is not None
+    assert ana.pane('agreementDock').pane.report.labels.cohen_kappa == expected.labels.cohen_kappa
     ben.close()
     ana.close()
     ana.project.close()

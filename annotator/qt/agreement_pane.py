@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -48,6 +47,7 @@ from annotator.domain.csv_safety import neutralise
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import REVIEWED_LAYER, Label
 from annotator.qt.cards import FigureCard
+from annotator.qt.table_model import RIGHT, SORT_ROLE, Column, ColumnTableModel
 from annotator.services import articles
 from annotator.services.agreement_report import MODES, AgreementReport, agreement
 from annotator.services.project import Project
@@ -110,45 +110,63 @@ class CoefficientCard(FigureCard):
         self.set_text(_fmt(value), detail, tooltip)
 
 
-class PrfTableModel(QAbstractTableModel):
+class PrfTableModel(ColumnTableModel[dict[str, Any]]):
     """Span P/R/F1 rows of the report (``measure == "span_prf"``), optionally one mode."""
 
-    COLUMNS = ("Pair", "Mode", "Label", "TP", "FP", "FN", "Precision", "Recall", "F1")
     KEYS = ("pair", "mode", "label", "tp", "fp", "fn", "precision", "recall", "f1")
-    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+    SORT_ROLE = SORT_ROLE
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(())
         self.rows: list[dict[str, Any]] = []
         self.labels: dict[str, Label] = {}
+        self.columns = tuple(self._columns())
+
+    def _columns(self) -> list[Column]:
+        def bold(row: dict[str, Any]) -> QFont | None:
+            if row["label"] != "(all)":
+                return None
+            font = QFont()
+            font.setBold(True)
+            return font
+
+        def number(key: str, title: str, tip: str, *, ratio: bool) -> Column:
+            return Column(
+                title, lambda row: _fmt(row[key]) if ratio else str(row[key]), align=RIGHT,
+                sort=lambda row: -1.0 if row[key] is None else float(row[key]), font=bold,
+                header_tooltip=tip,
+                background=(lambda row: _f1_brush(row["f1"])) if key == "f1" else None)
+
+        def label_tip(row: dict[str, Any]) -> str | None:
+            if row["label"] == "(all)":
+                return None
+            label = self.labels.get(row["label"])
+            return label.name if label else str(row["label"])
+
+        return [
+            Column("Pair", lambda row: f"{row['annotator_b']} against {row['annotator_a']}",
+                   sort=lambda row: f"{row['annotator_a']}\0{row['annotator_b']}".casefold(),
+                   font=bold, header_tooltip="B's spans scored against A's as the reference"),
+            Column("Mode", lambda row: MODE_NAMES.get(row["mode"], row["mode"]), font=bold,
+                   sort=lambda row: MODES.index(row["mode"]) if row["mode"] in MODES else 99,
+                   tooltip=lambda row: MODE_TIPS.get(row["mode"])),
+            Column("Label", lambda row: self._label(row["label"]), font=bold,
+                   sort=lambda row: "" if row["label"] == "(all)"
+                   else self._label(row["label"]).casefold(), tooltip=label_tip),
+            number("tp", "TP", "Matched spans", ratio=False),
+            number("fp", "FP", "B's spans with no match in A", ratio=False),
+            number("fn", "FN", "A's spans with no match in B", ratio=False),
+            number("precision", "Precision", "Share of B's spans that match A's", ratio=True),
+            number("recall", "Recall", "Share of A's spans B found", ratio=True),
+            number("f1", "F1", "Harmonic mean of precision and recall", ratio=True),
+        ]
 
     def set_rows(self, rows: list[dict[str, Any]], labels: dict[str, Label]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self.items = self.rows
         self.labels = labels
         self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section >= 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return {0: "B's spans scored against A's as the reference",
-                    3: "Matched spans", 4: "B's spans with no match in A",
-                    5: "A's spans with no match in B",
-                    6: "Share of B's spans that match A's", 7: "Share of A's spans B found",
-                    8: "Harmonic mean of precision and recall"}.get(section)
-        return None
 
     def _label(self, key: str) -> str:
         if key == "(all)":
@@ -156,46 +174,10 @@ class PrfTableModel(QAbstractTableModel):
         label = self.labels.get(key)
         return short_label_name(label.name) if label else key
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        col = index.column()
-        overall = row["label"] == "(all)"
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return f"{row['annotator_b']} against {row['annotator_a']}"
-            if col == 1:
-                return MODE_NAMES.get(row["mode"], row["mode"])
-            if col == 2:
-                return self._label(row["label"])
-            value = row[self.KEYS[col]]
-            return str(value) if col < 6 else _fmt(value)
-        if role == self.SORT_ROLE:
-            if col == 0:
-                return f"{row['annotator_a']}\0{row['annotator_b']}".casefold()
-            if col == 1:
-                return MODES.index(row["mode"]) if row["mode"] in MODES else 99
-            if col == 2:
-                return "" if overall else self._label(row["label"]).casefold()
-            value = row[self.KEYS[col]]
-            return -1.0 if value is None else float(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and overall:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.BackgroundRole and col == 8:
-            color = score_color(row["f1"])
-            return QBrush(color) if color is not None else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == 1:
-                return MODE_TIPS.get(row["mode"])
-            if col == 2 and not overall:
-                label = self.labels.get(row["label"])
-                return label.name if label else row["label"]
-        return None
+
+def _f1_brush(value: float | None) -> QBrush | None:
+    color = score_color(value)
+    return QBrush(color) if color is not None else None
 
 
 class AgreementPane(QWidget):
@@ -590,7 +572,7 @@ class AgreementPane(QWidget):
 
 def _facet_note(report: AgreementReport) -> str:
     """Per-facet α on shared spans, when analysts recorded facets on the same spans."""
-    facets = getattr(report, "facets", {}) or {}
+    facets = report.facets
     if not facets:
         return ""
     parts = [f"{name.replace('_', ' ')} {('—' if a is None else f'{a:.3f}')} (n = {n})"

@@ -12,6 +12,8 @@ was, so Shift+click and Shift+arrows extend from that point.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -329,7 +331,7 @@ class ArticleView(QPlainTextEdit):
             return True
         return super().viewportEvent(event)
 
-    tooltip_provider = None  # set by the window: callable(list[id]) -> str
+    tooltip_provider: Callable[[list[str]], str] | None = None  # set by the article pane
 
     def _tooltip(self, event: QHelpEvent) -> None:
         offset = self.offset_at(event.pos())

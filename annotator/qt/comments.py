@@ -73,7 +73,7 @@ class CommentsThread(QWidget):
         self.project = project
         self.annotation_id: str | None = None
         self.author = ""
-        self.thread: Thread | None = None
+        self.current: Thread | None = None
         self._build()
         self._render()
 
@@ -134,7 +134,7 @@ class CommentsThread(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.thread = (review.thread(self.project, self.annotation_id)
+        self.current = (review.thread(self.project, self.annotation_id)
                        if self.annotation_id is not None else None)
         self._render()
 
@@ -156,7 +156,7 @@ class CommentsThread(QWidget):
         return True
 
     def toggle_resolved(self) -> bool:
-        if self.thread is not None and self.thread.resolved:
+        if self.current is not None and self.current.resolved:
             return self.unresolve()
         return self.resolve()
 
@@ -172,7 +172,7 @@ class CommentsThread(QWidget):
             return False
         fn = review.resolve_thread if resolved else review.unresolve_thread
         try:
-            self.thread = fn(self.project, ann_id, author=self.author)
+            self.current = fn(self.project, ann_id, author=self.author)
         except UserInputError as exc:
             QMessageBox.warning(self, "Cannot resolve" if resolved else "Cannot reopen",
                                 str(exc))
@@ -183,7 +183,7 @@ class CommentsThread(QWidget):
 
     # ------------------------------------------------------------------ render
     def _render(self) -> None:
-        thread = self.thread
+        thread = self.current
         has = self.annotation_id is not None
         self.text.setEnabled(has)
         self.resolve_button.setEnabled(has)

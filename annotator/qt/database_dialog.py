@@ -121,7 +121,7 @@ def _stored_list(settings: QSettings) -> list[str]:
         return []
     if isinstance(value, str):  # an INI file gives back a one-item list as a string
         return [value] if value else []
-    return [str(v) for v in value if v]
+    return [str(v) for v in value if v] if isinstance(value, (list, tuple)) else []
 
 
 def recent_databases(settings: QSettings) -> list[str]:
@@ -339,8 +339,10 @@ class DatabaseDialog(QDialog):
 
     def recent_urls(self) -> list[str]:
         """The URLs listed under *Recent databases*, top first."""
-        return [str(self.recent_list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole))
-                for i in range(self.recent_list.topLevelItemCount())]
+        items = (self.recent_list.topLevelItem(i)
+                 for i in range(self.recent_list.topLevelItemCount()))
+        return [str(item.data(0, Qt.ItemDataRole.UserRole)) for item in items
+                if item is not None]
 
     def _recent_selected(self, current: QTreeWidgetItem | None, _previous: object) -> None:
         if current is None:

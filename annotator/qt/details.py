@@ -8,6 +8,7 @@ more than the last fraction of a second of typing.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -161,8 +162,11 @@ class AnnotationDetails(QWidget):
             name = label.name + (" (retired)" if label.retired else "")
             self.label_combo.addItem(swatch(label.color), name, label.key)
             if label.retired:  # shown on old annotations, not offered for new choices
-                item = self.label_combo.model().item(self.label_combo.count() - 1)
-                item.setEnabled(False)
+                model = self.label_combo.model()
+                assert isinstance(model, QStandardItemModel)  # a plain combo box's model
+                item = model.item(self.label_combo.count() - 1)
+                if item is not None:
+                    item.setEnabled(False)
         self._loading = False
 
     def show_annotation(self, ann: Annotation | None, *, article_text: str | None,

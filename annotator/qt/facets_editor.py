@@ -127,10 +127,12 @@ class FacetsEditor(QWidget):
         combo.addItem(UNSET, None)
         if name == "source_count":
             combo.setEditable(True)
-            combo.lineEdit().setPlaceholderText(UNSET)
+            line = combo.lineEdit()
+            assert line is not None  # editable combo boxes have one
+            line.setPlaceholderText(UNSET)
             for value in (1, 2, 3, 4, 5, "several", "unknown"):
                 combo.addItem(str(value), value)
-            combo.lineEdit().editingFinished.connect(self._emit)
+            line.editingFinished.connect(self._emit)
             combo.activated.connect(lambda _i: self._emit())
             return combo
         if name == "hedge":
@@ -178,7 +180,7 @@ class FacetsEditor(QWidget):
             return
         assert isinstance(widget, QComboBox)
         if name == "corroborated_by":
-            value = value[0] if value else None  # first link shown; all kept (see hint)
+            value = value[0] if isinstance(value, (list, tuple)) and value else None  # first link shown; all kept (see hint)
         if value is None:
             widget.setCurrentIndex(0)
             if name == "source_count":

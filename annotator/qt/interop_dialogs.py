@@ -449,7 +449,7 @@ class PasteArticleDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(640, 520)
 
-    def create(self) -> bool:
+    def create(self) -> bool:  # type: ignore[override]  # not QWidget.create
         try:
             self.imported = interop.import_text(
                 self.project, self.text_edit.toPlainText(), title=self.title_edit.text(),

@@ -1,39 +1,82 @@
-"""Qt item models as thin adapters over service-layer records."""
+"""The article list and the annotation table, described as columns (see table_model)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QBrush, QColor
 
-from annotator.domain.model import ArticleSummary, Label
+from annotator.domain.model import Annotation, ArticleSummary, Label
+from annotator.qt.table_model import RIGHT, Column, ColumnTableModel, elide
 from annotator.services.open_article import OpenArticle
-
-_Index = QModelIndex | QPersistentModelIndex
-
 
 BAND_COLORS = {"strong": "#2e7d32", "moderate": "#827717", "weak": "#e65100",
                "very_weak": "#c62828"}
 
-
-def _elide(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+Scorer = Callable[[str, str], "tuple[int, str] | None"]
+"""``(label_key, facets_json) -> (score, band)`` or None when it cannot be scored."""
 
 
-class AnnotationTableModel(QAbstractTableModel):
-    """Rows are the open article's annotations in text order (start, end, id)."""
+class AnnotationTableModel(ColumnTableModel[Annotation]):
+    """Rows are the open article's annotations in text order (start, end, id).
 
-    COLUMNS = ("Label", "Text", "Source mention", "Strength", "Annotator", "Start", "End",
-               "Note", "Updated")
-    ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    The rows are the article's own sorted list (no copy): folding an edit into the
+    article calls ``begin_insert``/``begin_remove`` around it.
+    """
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__((), row_id=lambda ann: ann.id)
         self.article: OpenArticle | None = None
         self.labels: dict[str, Label] = {}
-        self.scorer: Any = None  # callable(label_key, facets_json) -> (value, band) | None
+        self.scorer: Scorer | None = None
+        self.columns = tuple(self._columns())
+
+    def _columns(self) -> list[Column]:
+        return [
+            Column("Label", self._label_name, decoration=self._label_color),
+            Column("Text", lambda a: elide(a.text), tooltip=lambda a: a.text),
+            Column("Source mention", lambda a: elide(self._source(a), 60),
+                   tooltip=lambda a: self._source(a) or None),
+            Column("Strength", self._strength, foreground=self._strength_color),
+            Column("Annotator", lambda a: a.annotator),
+            Column("Start", lambda a: a.start, align=RIGHT),
+            Column("End", lambda a: a.end, align=RIGHT),
+            Column("Note", lambda a: elide(a.note, 60), tooltip=lambda a: a.note or None),
+            Column("Updated", lambda a: a.updated_at[:19].replace("T", " ")),
+        ]
+
+    def _label_name(self, ann: Annotation) -> str:
+        label = self.labels.get(ann.label)
+        return label.name if label else ann.label
+
+    def _label_color(self, ann: Annotation) -> QColor | None:
+        label = self.labels.get(ann.label)
+        return QColor(label.color) if label else None
+
+    def _source(self, ann: Annotation) -> str:
+        if self.article is None or not ann.has_source:
+            return ""
+        return self.article.text[ann.source_start:ann.source_end]
+
+    def _scored(self, ann: Annotation) -> tuple[int, str] | None:
+        return self.scorer(ann.label, ann.facets) if self.scorer else None
+
+    def _strength(self, ann: Annotation) -> str:
+        scored = self._scored(ann)
+        return f"{scored[0]} {scored[1].replace('_', ' ')}" if scored else ""
+
+    def _strength_color(self, ann: Annotation) -> QBrush | None:
+        scored = self._scored(ann)
+        return QBrush(QColor(BAND_COLORS.get(scored[1], "#555555"))) if scored else None
+
+    # ------------------------------------------------------------------ rows
+    def row_at(self, row: int) -> Annotation:
+        assert self.article is not None
+        return self.article.rows[row]
+
+    def row_count(self) -> int:
+        return 0 if self.article is None else len(self.article.rows)
 
     def set_article(self, article: OpenArticle | None) -> None:
         self.beginResetModel()
@@ -42,9 +85,9 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def set_labels(self, labels: list[Label]) -> None:
         self.labels = {lab.key: lab for lab in labels}
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
+        self.refresh_rows()
 
+    # Row observer protocol used by Workbench.fold (see docs/architecture.md).
     def begin_remove(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
 
@@ -60,77 +103,15 @@ class AnnotationTableModel(QAbstractTableModel):
     def end_insert(self) -> None:
         self.endInsertRows()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() or self.article is None else len(self.article.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if self.article is None or not index.isValid():
-            return None
-        ann = self.article.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                label = self.labels.get(ann.label)
-                return label.name if label else ann.label
-            if col == 1:
-                return _elide(ann.text)
-            if col == 2:
-                return _elide(self.article.text[ann.source_start:ann.source_end], 60) \
-                    if ann.has_source else ""
-            if col == 3:
-                scored = self.scorer(ann.label, ann.facets) if self.scorer else None
-                return f"{scored[0]} {scored[1].replace('_', ' ')}" if scored else ""
-            if col == 4:
-                return ann.annotator
-            if col == 5:
-                return ann.start
-            if col == 6:
-                return ann.end
-            if col == 7:
-                return _elide(ann.note, 60)
-            if col == 8:
-                return ann.updated_at[:19].replace("T", " ")
-        elif role == Qt.ItemDataRole.ToolTipRole and col in (1, 2, 7):
-            if col == 1:
-                return ann.text
-            if col == 2 and ann.has_source:
-                return self.article.text[ann.source_start:ann.source_end]
-            return ann.note or None
-        elif role == Qt.ItemDataRole.DecorationRole and col == 0:
-            label = self.labels.get(ann.label)
-            return QColor(label.color) if label else None
-        elif role == Qt.ItemDataRole.ForegroundRole and col == 3 and self.scorer:
-            scored = self.scorer(ann.label, ann.facets)
-            if scored:
-                return QBrush(QColor(BAND_COLORS.get(scored[1], "#555555")))
-        elif role == Qt.ItemDataRole.TextAlignmentRole and col in (5, 6):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        elif role == self.ID_ROLE:
-            return ann.id
-        return None
-
-
-class ArticleListModel(QAbstractTableModel):
-    COLUMNS = ("Title", "Outlet", "Tags")
-    ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
+class ArticleListModel(ColumnTableModel[ArticleSummary]):
     def __init__(self) -> None:
-        super().__init__()
-        self.items: list[ArticleSummary] = []
-
-    def set_items(self, items: list[ArticleSummary]) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
+        super().__init__([
+            Column("Title", lambda a: a.title, tooltip=_article_tip),
+            Column("Outlet", lambda a: a.outlet, tooltip=_article_tip,
+                   foreground=lambda a: None if a.outlet else QBrush(QColor("#888888"))),
+            Column("Tags", lambda a: a.n_annotations, tooltip=_article_tip, align=RIGHT),
+        ], row_id=lambda a: a.id)
 
     def row_of(self, article_id: int) -> int | None:
         return next((i for i, a in enumerate(self.items) if a.id == article_id), None)
@@ -144,32 +125,14 @@ class ArticleListModel(QAbstractTableModel):
                                          item.n_annotations + delta)
         self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.items)
+    def update_items(self, items: list[ArticleSummary]) -> None:
+        """Same articles in the same order: repaint in place (keeps the selection)."""
+        if [a.id for a in items] == [a.id for a in self.items]:
+            self.items = list(items)
+            self.refresh_rows()
+        else:
+            self.set_items(items)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        item = self.items[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (item.title, item.outlet, item.n_annotations)[col]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.title}\n{item.outlet or 'outlet not set'} · " \
-                   f"{item.n_annotations} annotation(s)"
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 1 and not item.outlet:
-            return QBrush(QColor("#888888"))
-        if role == self.ID_ROLE:
-            return item.id
-        return None
+def _article_tip(item: ArticleSummary) -> str:
+    return f"{item.title}\n{item.outlet or 'outlet not set'} · {item.n_annotations} annotation(s)"

@@ -92,8 +92,9 @@ class LabelPalette(QWidget):
     def set_labels(self, labels: list[Label]) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.buttons.clear()
         for label in labels:
             if label.retired:

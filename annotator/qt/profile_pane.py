@@ -9,8 +9,6 @@ painting: the charts and the table model hold plain numbers.
 
 from __future__ import annotations
 
-import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,23 +16,17 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
     QChart,
-    QChartView,
     QHorizontalPercentBarSeries,
     QHorizontalStackedBarSeries,
-        QValueAxis,
+    QValueAxis,
 )
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QMargins,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPalette
+from PySide6.QtGui import QColor, QCursor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QFileDialog,
     QFrame,
@@ -44,7 +36,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -53,193 +44,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.qt.cards import FigureCard
+from annotator.qt.profile_parts import (  # noqa: F401 (re-exported)
+    BAND_COLORS,
+    CorpusTableModel,
+    KpiCard,
+    _chart_view,
+    _count_axis,
+    _elide,
+    _is_dark,
+    _new_chart,
+    _nice_step,
+    _num,
+    _pct,
+    _plural,
+    band_color,
+    band_title,
+    short_label_name,
+)
 from annotator.services import profile as prof
 from annotator.services.profile import Profile, ProfileRow
 from annotator.services.project import Project
-
-_Index = QModelIndex | QPersistentModelIndex
-
-BAND_COLORS = {
-    "strong": "#1a9850",
-    "moderate": "#91cf60",
-    "weak": "#fc8d59",
-    "very_weak": "#d73027",
-}
-"""Strong green to very weak red (ColorBrewer RdYlGn, colour-blind friendlier ends)."""
-
-_GRADIENT = ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59", "#d73027")
-
-
-def band_color(name: str, index: int, n_bands: int) -> QColor:
-    """The band's colour; bands of a custom rubric get a green-to-red ramp position."""
-    if name in BAND_COLORS:
-        return QColor(BAND_COLORS[name])
-    pos = 0 if n_bands <= 1 else round(index * (len(_GRADIENT) - 1) / (n_bands - 1))
-    return QColor(_GRADIENT[pos])
-
-
-def band_title(name: str) -> str:
-    return name.replace("_", " ").capitalize()
-
-
-def short_label_name(name: str) -> str:
-    """"Anonymous official (role/affiliation given)" -> "Anonymous official"."""
-    return re.sub(r"\s*\([^)]*\)\s*$", "", name) or name
-
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.0f}%"
-
-
-def _num(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1f}"
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _elide(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _nice_step(top: int, max_ticks: int = 8) -> int:
-    for magnitude in (1, 10, 100, 1000, 10_000, 100_000):
-        for mult in (1, 2, 5):
-            step = mult * magnitude
-            if top / step <= max_ticks:
-                return step
-    return max(1, math.ceil(top / max_ticks))
-
-
-def _count_axis(top: int, title: str) -> QValueAxis:
-    """A whole-number axis from 0 with round tick steps."""
-    step = _nice_step(max(top, 1))
-    axis = QValueAxis()
-    # Headroom above the longest bar so its value label never touches the frame.
-    axis.setRange(0, math.ceil((max(top, 1) + 0.5) / step) * step)
-    axis.setTickType(QValueAxis.TickType.TicksDynamic)
-    axis.setTickAnchor(0)
-    axis.setTickInterval(step)
-    axis.setLabelFormat("%d")
-    axis.setTitleText(title)
-    axis.setMinorTickCount(0)
-    return axis
-
-
-def _is_dark() -> bool:
-    return QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def _new_chart(title: str) -> QChart:
-    chart = QChart()
-    if _is_dark():
-        chart.setTheme(QChart.ChartTheme.ChartThemeDark)
-    chart.setTitle(title)
-    font = QFont(chart.titleFont())
-    font.setPointSizeF(max(font.pointSizeF(), 9.0) + 1.5)
-    font.setBold(True)
-    chart.setTitleFont(font)
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    chart.setMargins(QMargins(6, 6, 12, 6))
-    chart.setBackgroundRoundness(6)
-    chart.legend().setVisible(False)
-    return chart
-
-
-def _chart_view(name: str, min_height: int) -> QChartView:
-    view = QChartView()
-    view.setObjectName(name)
-    view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumSize(320, min_height)
-    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-    view.setFrameShape(QFrame.Shape.NoFrame)
-    return view
-
-
-class KpiCard(FigureCard):
-    """One figure with a caption above and a detail line below."""
-
-    def set(self, value: str, detail: str, tooltip: str = "") -> None:
-        self.set_text(value, detail, tooltip)
-
-
-class CorpusTableModel(QAbstractTableModel):
-    """One row per article or outlet; display text plus raw values for sorting."""
-
-    COLUMNS = ("Article", "Annotations", "% anonymous", "Single-source", "Unattributed",
-               "Mean score")
-    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[ProfileRow] = []
-        self.group_by = "article"
-
-    def set_rows(self, rows: list[ProfileRow], group_by: str) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.group_by = group_by
-        self.endResetModel()
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            if section == 0:
-                return "Outlet" if self.group_by == "outlet" else "Article"
-            return self.COLUMNS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def values(self, row: int) -> tuple[Any, ...]:
-        """Raw figures of a row: title, annotations, anonymous share, single-source,
-        unattributed, mean score."""
-        r = self.rows[row]
-        p = r.profile
-        return (r.title, p.total, p.anonymous_share, p.single_source, p.unattributed,
-                p.mean_score)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r = self.rows[index.row()]
-        p = r.profile
-        col = index.column()
-        raw = self.values(index.row())[col]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return " ".join(r.title.split())
-            if col == 2:
-                return _pct(raw)
-            if col == 3:
-                return f"{raw}  ({_pct(p.single_source_share)})" if p.total else "0"
-            if col == 4:
-                return f"{raw}  ({_pct(p.unattributed_share)})" if p.total else "0"
-            if col == 5:
-                return _num(raw)
-            return str(raw)
-        if role == self.SORT_ROLE:
-            if col == 0:
-                return r.title.casefold()
-            return -1.0 if raw is None else float(raw)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            extra = f" — {p.outlet}" if r.group_by == "article" and p.outlet else ""
-            return f"{r.title}{extra}\n{p.n_articles} article(s), {p.total} claim(s)"
-        return None
 
 
 class ProfilePane(QWidget):
@@ -250,6 +74,8 @@ class ProfilePane(QWidget):
         self.setObjectName("profilePane")
         self.project = project
         self.article_id: int | None = None
+        self.annotators: list[str] | None = None
+        """Count only these analysts' annotations (the visible layers); None: all."""
         self.profile: Profile | None = None
         self.corpus_rows: list[ProfileRow] = []
         self.group_by = "article"
@@ -366,7 +192,7 @@ class ProfilePane(QWidget):
         self.corpus_table.verticalHeader().setVisible(False)
         header = self.corpus_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, len(CorpusTableModel.COLUMNS)):
+        for col in range(1, self.corpus_model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
         self.corpus_view = _chart_view("corpusBandChart", 220)
@@ -388,6 +214,9 @@ class ProfilePane(QWidget):
 
     # ------------------------------------------------------------------ data
 
+    def set_annotators(self, annotators: list[str] | None) -> None:
+        self.annotators = annotators
+
     def show_article(self, article_id: int | None) -> None:
         """Show ``article_id``'s profile (``None``: nothing open). Queries once."""
         self.article_id = article_id
@@ -399,7 +228,8 @@ class ProfilePane(QWidget):
         self._load_corpus()
 
     def _load_article(self) -> None:
-        self.profile = (prof.article_profile(self.project, self.article_id)
+        self.profile = (prof.article_profile(self.project, self.article_id,
+                                             annotators=self.annotators)
                         if self.article_id is not None else None)
         self._band_ranges = prof.band_ranges(self.project)
         self._render_article()

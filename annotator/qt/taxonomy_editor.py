@@ -15,17 +15,15 @@ Usage from the main window::
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QColor, QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -45,7 +43,8 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import Label
-from annotator.qt.palette import swatch
+from annotator.qt import taxonomy_files
+from annotator.qt.taxonomy_files import _plural, _swatch, _TextEdit
 from annotator.services import taxonomy
 from annotator.services.project import DatabaseError, Project
 
@@ -53,32 +52,6 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 FILE_FILTER = "Taxonomy files (*.json);;All files (*)"
 
 COL_SHORTCUT, COL_NAME, COL_USES = range(3)
-
-
-class _TextEdit(QPlainTextEdit):
-    """A multi-line field that reports when editing ends (focus leaves it)."""
-
-    editingFinished = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTabChangesFocus(True)
-
-    def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        super().focusOutEvent(event)
-        self.editingFinished.emit()
-
-
-def _swatch(color: str, size: int = 14) -> QIcon:
-    """The palette's colour swatch, drawn untinted when its row is selected."""
-    pixmap = swatch(color, size).pixmap(size, size)
-    icon = QIcon(pixmap)
-    icon.addPixmap(pixmap, QIcon.Mode.Selected)
-    return icon
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class TaxonomyEditor(QDialog):
@@ -243,8 +216,9 @@ class TaxonomyEditor(QDialog):
         for row, widget in ((0, self.name_edit), (1, self.color_button),
                             (2, self.description_edit), (3, self.example_edit)):
             item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if item is not None and isinstance(item.widget(), QLabel):
-                item.widget().setBuddy(widget)
+            buddy = item.widget() if item is not None else None
+            if isinstance(buddy, QLabel):
+                buddy.setBuddy(widget)
 
         keeps = QLabel("Renaming, recolouring or retiring never changes an annotation: "
                        "annotations refer to the label's key, which stays the same. A "
@@ -352,7 +326,7 @@ class TaxonomyEditor(QDialog):
     def select_key(self, key: str | None) -> None:
         for row in range(self.list.topLevelItemCount()):
             item = self.list.topLevelItem(row)
-            if item.data(COL_NAME, KEY_ROLE) == key:
+            if item is not None and item.data(COL_NAME, KEY_ROLE) == key:
                 self.list.setCurrentItem(item)
                 self.list.scrollToItem(item)
                 return
@@ -373,11 +347,15 @@ class TaxonomyEditor(QDialog):
             while self.list.topLevelItemCount() < len(self.labels):
                 self.list.addTopLevelItem(QTreeWidgetItem())
             for row, label in enumerate(self.labels):
-                self._fill_item(self.list.topLevelItem(row), label)
+                item = self.list.topLevelItem(row)
+                assert item is not None  # rows were just made to match
+                self._fill_item(item, label)
             if keep is not None and any(lab.key == keep for lab in self.labels):
                 self.select_key(keep)
             elif self.labels and self.list.currentItem() is None:
-                self.list.setCurrentItem(self.list.topLevelItem(0))
+                first = self.list.topLevelItem(0)
+                if first is not None:
+                    self.list.setCurrentItem(first)
         finally:
             self._loading = False
         self._show_current()
@@ -548,7 +526,7 @@ class TaxonomyEditor(QDialog):
             self.select_key(added.key)
             self.description_edit.setFocus()
 
-    def move(self, step: int) -> None:
+    def move(self, step: int) -> None:  # type: ignore[override]  # not QWidget.move
         label = self.current_label
         if label is None or label.retired:
             return
@@ -597,83 +575,21 @@ class TaxonomyEditor(QDialog):
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        row = self.list.indexOfTopLevelItem(self.list.currentItem())
+        current = self.list.currentItem()
+        row = self.list.indexOfTopLevelItem(current) if current is not None else 0
         if self._apply("Cannot delete label",
                        lambda: taxonomy.delete_label(self.project, label.key),
                        status=f"Deleted “{label.name}”."):
-            self.list.setCurrentItem(self.list.topLevelItem(
-                min(row, self.list.topLevelItemCount() - 1)))
+            nearest = self.list.topLevelItem(min(row, self.list.topLevelItemCount() - 1))
+            if nearest is not None:
+                self.list.setCurrentItem(nearest)
 
     # ------------------------------------------------------------ file sharing
-    def _start_dir(self) -> str:
-        return TaxonomyEditor._last_dir or str(Path.home())
-
     def export_file(self) -> None:
-        self.commit_pending()
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export taxonomy", str(Path(self._start_dir()) / "taxonomy.json"),
-            FILE_FILTER)
-        if not path:
-            return
-        target = Path(path)
-        if not target.suffix:
-            target = target.with_suffix(".json")
-        TaxonomyEditor._last_dir = str(target.parent)
-        tmp = target.with_name(target.name + ".partial")
-        try:
-            tmp.write_text(taxonomy.export_taxonomy(self.project), encoding="utf-8")
-            tmp.replace(target)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            QMessageBox.warning(self, "Export failed", f"{target}: {exc.strerror or exc}")
-            return
-        self.status.setText(f"Exported {_plural(len(self.labels), 'label')} to {target.name}.")
+        taxonomy_files.export_file(self)
 
     def import_file(self) -> None:
-        self.commit_pending()
-        path, _ = QFileDialog.getOpenFileName(self, "Import taxonomy", self._start_dir(),
-                                              FILE_FILTER)
-        if not path:
-            return
-        source = Path(path)
-        TaxonomyEditor._last_dir = str(source.parent)
-        try:
-            text = source.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else "not a UTF-8 text file"
-            QMessageBox.warning(self, "Cannot import taxonomy", f"{source}: {reason or exc}")
-            return
-        try:
-            preview = taxonomy.import_taxonomy(self.project, text, origin=source.name,
-                                               dry_run=True)
-        except (UserInputError, DatabaseError) as exc:
-            QMessageBox.warning(self, "Cannot import taxonomy", str(exc))
-            return
-        if not preview.changed:
-            QMessageBox.information(self, "Import taxonomy", preview.summary())
-            return
-        answer = QMessageBox.question(
-            self, "Import taxonomy",
-            f"Importing {source.name} changes the taxonomy for everyone using this "
-            f"project:\n\n{preview.summary()}\n\nExisting annotations are kept. Apply?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Yes)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        self._apply(
-            "Cannot import taxonomy",
-            lambda: taxonomy.import_taxonomy(self.project, text, origin=source.name),
-            status=lambda report: f"Imported {source.name}: {self._import_status(report)}.")
-
-    @staticmethod
-    def _import_status(report: taxonomy.TaxonomyImportReport) -> str:
-        parts = [f"{n} {what}" for n, what in (
-            (len(report.added), "added"), (len(report.updated), "changed"),
-            (len(report.retired) + len(report.kept_retired), "retired"),
-            (len(report.restored), "restored"), (len(report.deleted), "deleted")) if n]
-        if report.reordered:
-            parts.append("order changed")
-        return ", ".join(parts) or "no change"
+        taxonomy_files.import_file(self)
 
     # ------------------------------------------------------------------ close
     def done(self, result: int) -> None:

@@ -1,7 +1,9 @@
 """Undo commands: each holds an edit (data) and the inverse its application returned.
 
 The QUndoStack only keeps history; applying edits is the service layer's job
-(``annotate.apply_edit``), reached through the window's ``apply_edit`` callback.
+(``annotate.apply_edit``), reached through the editing controller's callback. Each
+article has its own stack (see ``Workbench``), so a command only ever runs while its
+article is the one on screen.
 """
 
 from __future__ import annotations
@@ -10,20 +12,17 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.services.annotate import AnnotationChange, Edit, UpdateAnnotation
+from annotator.services.annotate import Edit, UpdateAnnotation
+from annotator.services.changes import Changes
 
 NOTE_MERGE_ID = 0x4E07E
 
+Apply = Callable[[Edit], "tuple[Changes, Edit] | None"]
+
 
 class EditCommand(QUndoCommand):
-    def __init__(
-        self,
-        edit: Edit,
-        text: str,
-        apply: Callable[[Edit], tuple[AnnotationChange, Edit] | None],
-        *,
-        merge_key: str | None = None,
-    ) -> None:
+    def __init__(self, edit: Edit, text: str, apply: Apply, *,
+                 merge_key: str | None = None) -> None:
         super().__init__(text)
         self._edit = edit
         self._inverse: Edit | None = None
@@ -37,7 +36,7 @@ class EditCommand(QUndoCommand):
             self.failed = True
             self.setObsolete(True)
             return
-        _change, self._inverse = result
+        _changes, self._inverse = result
 
     def undo(self) -> None:
         if self._inverse is None:
@@ -46,7 +45,7 @@ class EditCommand(QUndoCommand):
         if result is None:
             self.setObsolete(True)
             return
-        _change, self._edit = result
+        _changes, self._edit = result
 
     def id(self) -> int:  # noqa: A003 (Qt override)
         return NOTE_MERGE_ID if self._merge_key else -1

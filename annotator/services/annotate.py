@@ -24,6 +24,7 @@ from annotator.domain.model import (
     recut,
     utc_now_iso,
 )
+from annotator.services.changes import AnnotationChange, Changes
 from annotator.services.project import Project
 from annotator.storage import crud
 
@@ -73,49 +74,42 @@ class ConflictError(UserInputError):
 Edit = CreateAnnotation | DeleteAnnotation | UpdateAnnotation
 
 
-@dataclass(frozen=True)
-class AnnotationChange:
-    """What an applied edit did: views refresh from this, not from a re-query."""
+def describe(edit: Edit, project: Project, subject: Annotation | None = None) -> str:
+    """Undo-menu text naming the action ("Tag ‘Named person’", "Delete ‘Named person’ on
+    “three sources…”"). ``subject`` is the annotation an update or delete acts on."""
+    def name(key: str) -> str:
+        label = project.label(key)
+        return f"‘{label.name if label else key}’"
 
-    article_id: int
-    before: Annotation | None
-    after: Annotation | None
+    def on(ann: Annotation | None) -> str:
+        if ann is None:
+            return ""
+        words = " ".join(ann.text.split())
+        return f" on “{words if len(words) <= 30 else words[:29] + '…'}”"
 
-    @property
-    def annotation_id(self) -> str:
-        ann = self.after or self.before
-        assert ann is not None
-        return ann.id
-
-    @property
-    def touched_ranges(self) -> list[tuple[int, int]]:
-        """Code-point ranges whose painting may change."""
-        out = []
-        for ann in (self.before, self.after):
-            if ann is not None:
-                out.append((ann.start, ann.end))
-                if ann.source_start is not None and ann.source_end is not None:
-                    out.append((ann.source_start, ann.source_end))
-        return out
-
-
-def describe(edit: Edit, project: Project) -> str:
-    """Menu text for the undo stack ("Undo Tag as Named person")."""
     if isinstance(edit, CreateAnnotation):
-        label = project.label(edit.annotation.label)
-        return f"Tag as {label.name if label else edit.annotation.label}"
+        verb = "Restore" if edit.restore else "Tag"
+        return f"{verb} {name(edit.annotation.label)}{on(edit.annotation)}"
     if isinstance(edit, DeleteAnnotation):
-        return "Delete annotation"
+        return f"Delete {name(subject.label)}{on(subject)}" if subject else "Delete annotation"
     fields = dict(edit.changes)
     if "label" in fields:
-        label = project.label(str(fields["label"]))
-        return f"Relabel as {label.name if label else fields['label']}"
+        return f"Relabel as {name(str(fields['label']))}{on(subject)}"
     if "note" in fields:
-        return "Edit note"
+        return f"Edit note{on(subject)}"
     if "source_start" in fields:
-        return "Set source mention" if fields["source_start"] is not None else \
+        what = "Set source mention" if fields["source_start"] is not None else \
             "Clear source mention"
-    return "Edit annotation"
+        return f"{what}{on(subject)}"
+    if "facets" in fields:
+        return f"Edit facets{on(subject)}"
+    return f"Edit annotation{on(subject)}"
+
+
+def apply(project: Project, edit: Edit, *, actor: str = "") -> tuple[Changes, Edit]:
+    """:func:`apply_edit`, answering with the :class:`Changes` record panes refresh from."""
+    change, inverse = apply_edit(project, edit, actor=actor)
+    return change.changes, inverse
 
 
 def new_annotation(

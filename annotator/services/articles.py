@@ -15,6 +15,7 @@ from annotator.domain.text_import import (
     sha256_text,
     title_from_text,
 )
+from annotator.services.changes import Changes
 from annotator.services.project import Project
 from annotator.storage import crud
 
@@ -46,6 +47,10 @@ class ImportReport:
     @property
     def warnings(self) -> list[str]:
         return [f"{a.path}: {a.warning}" for a in self.imported if a.warning]
+
+    @property
+    def changes(self) -> Changes:
+        return Changes.articles_added(a.article_id for a in self.imported if not a.duplicate)
 
 
 @dataclass(frozen=True)

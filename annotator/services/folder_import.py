@@ -31,6 +31,7 @@ from annotator.services.articles import (
     _prepare,
     _Prepared,
 )
+from annotator.services.changes import Changes
 from annotator.services.interop import CancelledFn, OperationCancelled, ProgressFn
 from annotator.services.project import Project
 from annotator.storage import crud
@@ -74,6 +75,10 @@ class FolderImportReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    @property
+    def changes(self) -> Changes:
+        return Changes.articles_added(a.article_id for a in self.imported)
 
 
 def _walk(root: Path, report: FolderImportReport) -> list[Path]:

@@ -80,6 +80,7 @@ from annotator.domain.text_import import (
     title_from_text,
 )
 from annotator.services.articles import ImportedArticle
+from annotator.services.changes import Changes
 from annotator.services.export_csv import CSV_COLUMNS, export_csv
 from annotator.services.project import Project
 from annotator.storage import crud
@@ -163,6 +164,12 @@ class AnnotationImportReport:
     review: list[ReviewItem] = field(default_factory=list)
     review_path: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> Changes:
+        """The articles that received annotations (or were created), new labels."""
+        return Changes.bulk([*self.article_ids, *self.created_articles],
+                            labels=bool(self.added_labels)) | Changes(article_list=True)
 
     def summary(self) -> str:
         parts = [f"{self.imported} annotation(s) imported"]

@@ -75,6 +75,7 @@ from annotator.domain.facets import ENUM_FACETS, Facets
 from annotator.domain.facets_codec import EMPTY_JSON, canonical_facets_json, encode_facets
 from annotator.domain.model import Annotation, Article, Label, check_span, recut, utc_now_iso
 from annotator.domain.text_import import sha256_text
+from annotator.services.changes import Changes
 from annotator.services.export_csv import CSV_COLUMNS, FACET_COLUMNS, FOUNDATION_COLUMNS
 from annotator.services.project import Project
 from annotator.storage import crud, review_crud
@@ -142,6 +143,14 @@ class MergeReport:
     article_ids: list[int] = field(default_factory=list)
     """Local articles that received annotations or were added (views to refresh)."""
     dry_run: bool = False
+
+    @property
+    def changes(self) -> Changes:
+        """Nothing for a dry run; else the articles and labels the merge touched."""
+        if self.dry_run:
+            return Changes()
+        return Changes.bulk(self.article_ids, labels=bool(self.labels_added),
+                            review=True) | Changes(article_list=True)
 
     def summary(self) -> str:
         lines = [

@@ -1,0 +1,1 @@
+"""Flows, one module per concern; controllers never import each other."""

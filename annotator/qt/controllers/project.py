@@ -1,0 +1,102 @@
+"""Project flows: the analyst's name, another database, colleagues' changes, the
+taxonomy."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
+
+from annotator.domain.errors import UserInputError
+from annotator.qt.workbench import Workbench
+from annotator.services.changes import Changes
+from annotator.services.project import DatabaseError, Project
+
+REFRESH_INTERVAL_MS = 20_000
+"""How often an open window checks the database for colleagues' changes."""
+
+
+class ProjectController:
+    def __init__(self, wb: Workbench) -> None:
+        self.wb = wb
+        act = wb.actions
+        act.add("actionOpenDatabase", "Open &database…", self.open_database, "Ctrl+Shift+O",
+                menu="&File", section=1, help="open another project file or team server")
+        act.add("actionAnalystName", "Set analyst &name…", self.ask_analyst_name,
+                menu="&File", section=3)
+        act.add("actionQuit", "&Quit", wb.window.close, QKeySequence.StandardKey.Quit,
+                menu="&File", section=9)
+        act.add("actionEditTaxonomy", "Edit &taxonomy (source types)…", self.edit_taxonomy,
+                "Ctrl+T", menu="&Edit", section=3, help="edit the source types")
+        act.add("actionRefresh", "&Refresh (colleagues' changes)", self.refresh_now,
+                QKeySequence.StandardKey.Refresh, menu="&View", section=0,
+                help="refresh with colleagues' changes")
+        self.timer = QTimer(wb)
+        self.timer.setInterval(REFRESH_INTERVAL_MS)
+        self.timer.timeout.connect(self.check_for_updates)
+        self.timer.start()
+
+    def ask_analyst_name(self) -> bool:
+        wb = self.wb
+        name, ok = QInputDialog.getText(
+            wb.window, "Your name",
+            "Your name is stored on every annotation you make,\n"
+            "so colleagues can tell whose tags are whose:", text=wb.analyst)
+        name = " ".join(name.split())
+        if ok and name:
+            wb.settings.setValue("analyst/name", name)
+            wb.settings.sync()
+            wb.apply_changes(Changes(analyst=True))
+            return True
+        return False
+
+    def edit_taxonomy(self) -> None:
+        from annotator.qt.taxonomy_editor import TaxonomyEditor
+
+        dialog = TaxonomyEditor(self.wb.project, self.wb.window)
+        dialog.taxonomyChanged.connect(lambda: self.wb.apply_changes(Changes(labels=True)))
+        dialog.exec()
+
+    def open_database(self) -> None:
+        """Switch to another project file or team server (a new window on it)."""
+        from annotator.qt.database_dialog import DatabaseDialog, remember_database
+
+        wb = self.wb
+        dialog = DatabaseDialog(wb.settings, wb.window, current=wb.project.url)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        url = dialog.selected_url()
+        if url is None:
+            return
+        try:
+            project = Project(url)
+        except (DatabaseError, UserInputError) as exc:
+            QMessageBox.critical(wb.window, "Cannot open database", str(exc))
+            return
+        remember_database(wb.settings, url)
+        wb.settings.remove("session/article")
+        wb.open_window(project)
+        wb.window.close()
+
+    def check_for_updates(self) -> None:
+        """Periodic: reload the article if the database has changes we did not make."""
+        wb = self.wb
+        article = wb.article
+        if article is None or not article.complete or QApplication.activeModalWidget():
+            return
+        try:
+            stored = article.stored_signature(wb.project)
+        except Exception:  # a dropped server connection must not crash the window
+            wb.status("Cannot reach the database to check for changes", 5000)
+            return
+        if stored != article.signature():
+            wb.apply_changes(Changes(reload_articles=frozenset({article.id}),
+                                     review=frozenset({article.id}), article_list=True))
+            wb.status("Updated with colleagues' changes", 5000)
+
+    def refresh_now(self) -> None:
+        wb = self.wb
+        ids = frozenset({wb.article.id}) if wb.article else frozenset()
+        wb.apply_changes(Changes(reload_articles=ids, review=ids, article_list=True,
+                                 labels=True))
+        wb.status("Refreshed", 3000)

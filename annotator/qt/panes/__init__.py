@@ -1,0 +1,1 @@
+"""Dock panes, one module each (see annotator/qt/pane.py and docs/architecture.md)."""

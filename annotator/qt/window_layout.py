@@ -1,0 +1,123 @@
+"""Window size and dock layout: fit the screen, first start, reset, repair.
+
+The window never grows beyond the screen's available geometry: the first start fits
+1280×720 with the article the largest thing on screen, a saved layout that no longer
+fits (another monitor, a smaller laptop) is repaired on start, and View › Reset layout
+brings back the first-start layout at any time.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+FIRST_SIZE = (1360, 820)
+"""Preferred first-start size; shrunk to the available screen area."""
+BOTTOM_SHARE = 4
+"""On first start the table dock takes 1/BOTTOM_SHARE of the height."""
+SIDE_WIDTH = (230, 360)
+"""First-start widths of the left (articles, layers) and right (details) docks."""
+
+
+def available(window: QMainWindow) -> QRect:
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
+
+
+def fit_to_screen(window: QMainWindow) -> bool:
+    """Shrink and move the window inside the available screen area; True if it moved."""
+    if window.isMaximized() or window.isFullScreen():
+        return False
+    area = available(window)
+    frame = window.frameGeometry()
+    extra_w = frame.width() - window.width()
+    extra_h = frame.height() - window.height()
+    width = min(window.width(), area.width() - extra_w)
+    height = min(window.height(), area.height() - extra_h)
+    changed = (width, height) != (window.width(), window.height())
+    if changed:
+        window.resize(width, height)
+    frame = window.frameGeometry()
+    x = min(max(frame.x(), area.x()), area.right() - frame.width() + 1)
+    y = min(max(frame.y(), area.y()), area.bottom() - frame.height() + 1)
+    if (x, y) != (frame.x(), frame.y()):
+        window.move(x, y)
+        changed = True
+    return changed
+
+
+class WindowLayout:
+    def __init__(self, window: QMainWindow, settings: QSettings) -> None:
+        self.window = window
+        self.settings = settings
+        self.default_state = QByteArray()
+        self.first_start = False
+
+    def restore(self) -> None:
+        """Saved geometry and dock state, repaired if they no longer fit the screen."""
+        window = self.window
+        self.default_state = window.saveState()
+        area = available(window)
+        window.resize(min(FIRST_SIZE[0], area.width()), min(FIRST_SIZE[1], area.height()))
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            window.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            window.restoreState(state)
+        else:
+            self.first_start = True
+        fit_to_screen(window)
+
+    def shown(self) -> None:
+        """After the first show: first-start dock sizes; repair what does not fit."""
+        if fit_to_screen(self.window) and not self.first_start:
+            self.first_start = True  # a saved layout that did not fit: re-split too
+        if self.first_start:
+            self.first_start = False
+            QTimer.singleShot(0, self.size_docks)
+
+    def save(self) -> None:
+        self.settings.setValue("window/geometry", self.window.saveGeometry())
+        self.settings.setValue("window/state", self.window.saveState())
+
+    def reset(self) -> None:
+        """View › Reset layout: every dock where it was on first start."""
+        window = self.window
+        for dock in window.findChildren(QDockWidget):
+            dock.setFloating(False)
+        window.restoreState(self.default_state)
+        area = available(window)
+        window.resize(min(FIRST_SIZE[0], area.width()), min(FIRST_SIZE[1], area.height()))
+        fit_to_screen(window)
+        QTimer.singleShot(0, self.size_docks)
+
+    def size_docks(self) -> None:
+        """A compact table and narrow side docks so the article gets most of the room.
+
+        (resizeDocks is ignored for tabified docks; a temporary maximum height is the
+        reliable way to set the initial split.)
+        """
+        window = self.window
+        bottom = max(150, window.height() // BOTTOM_SHARE)
+        docks = {d.objectName(): d for d in window.findChildren(QDockWidget)}
+        below = [d for d in docks.values()
+                 if window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
+        for dock in below:
+            dock.setMaximumHeight(bottom)
+        left = [d for d in docks.values()
+                if window.dockWidgetArea(d) == Qt.DockWidgetArea.LeftDockWidgetArea
+                and d.isVisible()]
+        right = [d for d in docks.values()
+                 if window.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea
+                 and d.isVisible()]
+        if left:
+            window.resizeDocks(left[:1], [SIDE_WIDTH[0]], Qt.Orientation.Horizontal)
+        if right:
+            window.resizeDocks(right[:1], [SIDE_WIDTH[1]], Qt.Orientation.Horizontal)
+
+        def release() -> None:
+            for dock in below:
+                dock.setMaximumHeight(16_777_215)
+        QTimer.singleShot(0, release)
