@@ -15,6 +15,7 @@ from annotator.domain.offsets import OffsetMap
 from annotator.domain.span_index import IndexedSpan, SpanIndex
 from annotator.services import articles
 from annotator.services.annotate import AnnotationChange
+from annotator.services.change_feed import SETTLE_SECONDS, ChangeCursor
 from annotator.services.project import Project
 from annotator.storage import crud
 
@@ -28,6 +29,19 @@ def _indexed(ann: Annotation) -> IndexedSpan:
 
 
 @dataclass(frozen=True)
+class Refresh:
+    """What one incremental refresh found (nothing is applied yet)."""
+
+    changes: list[AnnotationChange]
+    """Colleagues' changes against what is on screen, one per annotation; fold each
+    in with :meth:`OpenArticle.apply_change` (or the window's change router)."""
+    events_read: int
+    """New audit events for this article since the last refresh."""
+    rows_fetched: int
+    """Annotation rows read (primary-key lookups): what a refresh costs."""
+
+
+@dataclass(frozen=True)
 class RowChange:
     removed_row: int | None
     inserted_row: int | None
@@ -36,8 +50,10 @@ class RowChange:
 class OpenArticle:
     def __init__(self, article: Article, annotations: list[Annotation], *,
                  complete: bool = True, cursor: tuple[int, int, str] | None = None,
-                 start_below: int | None = None) -> None:
+                 start_below: int | None = None, changes: ChangeCursor | None = None) -> None:
         self.article = article
+        self.changes = changes
+        """Position in the audit trail as of the load (None: refresh() finds nothing)."""
         self.complete = complete
         """False while the rest of the annotations are still being paged in."""
         self._cursor = cursor
@@ -58,8 +74,9 @@ class OpenArticle:
 
     @classmethod
     def load(cls, project: Project, article_id: int) -> OpenArticle:
+        changes = _change_cursor(project)
         return cls(articles.get_article(project, article_id),
-                   articles.load_annotations(project, article_id))
+                   articles.load_annotations(project, article_id), changes=changes)
 
     @classmethod
     def load_first_screen(cls, project: Project, article_id: int,
@@ -69,14 +86,15 @@ class OpenArticle:
         Enough to paint the top of the article at once; :meth:`load_more` pages in
         the rest in index order, so a 50k-annotation article opens without a pause.
         """
+        changes = _change_cursor(project)  # before reading: nothing committed meanwhile is missed
         article = articles.get_article(project, article_id)
         with project.reading() as session:
             first = crud.list_annotations_page(session=session, article_id=article_id,
                                                start_below=chars)
         if len(article.text) <= chars:
-            return cls(article, first)
+            return cls(article, first, changes=changes)
         cursor = _key(first[-1]) if first else (chars - 1, 2 ** 62, "")
-        return cls(article, first, complete=False, cursor=cursor)
+        return cls(article, first, complete=False, cursor=cursor, changes=changes)
 
     def load_more(self, project: Project, limit: int | None = None) -> list[Annotation]:
         """Fetch the next page; return the annotations that were not already here."""
@@ -91,6 +109,31 @@ class OpenArticle:
         if page:
             self._cursor = _key(page[-1])
         return [ann for ann in page if ann.id not in self.by_id]
+
+    def refresh(self, project: Project) -> Refresh:
+        """Colleagues' changes since the load or the last refresh, read from the audit
+        trail: the article's new events, then only those annotations by primary key.
+
+        The cost is the number of changes, whatever the size of the article. An
+        annotation that is gone was deleted; one whose stored row equals ours (our own
+        edit, already folded in) is no change. Call only once :attr:`complete` (the
+        pages still to come are read fresh anyway); returns nothing before that.
+        """
+        if not self.complete or self.changes is None:
+            return Refresh([], 0, 0)
+        with project.reading() as session:
+            events = crud.list_article_events_after(
+                session=session, article_id=self.id, after_id=self.changes.position)
+            fresh = self.changes.new_events(events)
+            ids = list(dict.fromkeys(aid for _, aid in fresh))
+            stored = crud.get_annotations(session=session, ids=ids) if ids else {}
+        out: list[AnnotationChange] = []
+        for aid in ids:
+            mine = self.by_id.get(aid)
+            theirs = stored.get(aid)
+            if mine != theirs:
+                out.append(AnnotationChange(self.id, mine, theirs))
+        return Refresh(out, len(fresh), len(stored))
 
     def signature(self) -> tuple[int, str]:
         """What :func:`stored_signature` would say if nobody else had changed anything."""
@@ -184,6 +227,13 @@ class OpenArticle:
         removed = self.remove(change.before.id) if change.before is not None else None
         inserted = self.insert(change.after) if change.after is not None else None
         return RowChange(removed, inserted)
+
+
+def _change_cursor(project: Project) -> ChangeCursor:
+    with project.reading() as session:
+        position = crud.latest_event_id(session=session)
+    server = project.engine.url.get_backend_name() != "sqlite"
+    return ChangeCursor(position, settle=SETTLE_SECONDS if server else 0.0)
 
 
 def _key(ann: Annotation) -> tuple[int, int, str]:

@@ -150,6 +150,45 @@ def annotation_signature(*, session: Session, article_id: int) -> tuple[int, str
     return (int(row[0]), str(row[1] or "")) if row else (0, "")
 
 
+def latest_event_id(*, session: Session) -> int:
+    """The newest audit-trail id (0 if none): where a refresh cursor starts.
+
+    Read *before* loading an article, so anything committed while it loads is seen
+    again by the next refresh (applying a change twice is harmless).
+    """
+    _E = AnnotationEventRow.__table__.c  # type: ignore[attr-defined]  # noqa: N806
+    return int(session.execute(select(func.max(_E.id))).scalar() or 0)
+
+
+def list_article_events_after(*, session: Session, article_id: int,
+                              after_id: int) -> list[tuple[int, str]]:
+    """``(event id, annotation id)`` of an article's audit events newer than ``after_id``.
+
+    Every stored change (tag, edit, delete, import, merge, review) appends an event in
+    the same transaction, so this is the article's change log since the cursor; the
+    ``(article_id, id)`` index makes it cost the number of new events, not the
+    article's size.
+    """
+    _E = AnnotationEventRow.__table__.c  # type: ignore[attr-defined]  # noqa: N806
+    rows = session.execute(
+        select(_E.id, _E.annotation_id)
+        .where(_E.article_id == article_id, _E.id > after_id).order_by(_E.id)
+    ).all()
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def get_annotations(*, session: Session, ids: Iterable[str],
+                    chunk: int = 500) -> dict[str, Annotation]:
+    """The stored rows of ``ids`` (primary-key lookups); missing ids were deleted."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, Annotation] = {}
+    for k in range(0, len(wanted), chunk):
+        part = wanted[k:k + chunk]
+        for row in session.execute(select(*ANNOTATION_COLUMNS).where(_A.id.in_(part))):
+            found[row[0]] = Annotation._make(row)
+    return found
+
+
 def get_annotation(*, session: Session, annotation_id: str) -> Annotation | None:
     row = session.execute(select(*ANNOTATION_COLUMNS).where(_A.id == annotation_id)).first()
     return Annotation(*row) if row else None

@@ -68,7 +68,12 @@ class AnnotationEventRow(SQLModel, table=True):
     """Audit trail: one row per change of an annotation (kept after deletion)."""
 
     __tablename__ = "annotation_event"
-    __table_args__ = (Index("ix_annotation_event_annotation", "annotation_id", "id"),)
+    __table_args__ = (
+        Index("ix_annotation_event_annotation", "annotation_id", "id"),
+        # A refresh asks "what changed in this article since event N?" (crud.
+        # list_article_events_after): cost proportional to the changes.
+        Index("ix_annotation_event_article", "article_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     annotation_id: str = Field(max_length=36)
