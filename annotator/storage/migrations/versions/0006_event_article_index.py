@@ -4,15 +4,15 @@
 change log since the last refresh); with ``(article_id, id)`` that costs the number
 of new events, not the size of the trail.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-04
 """
 
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
