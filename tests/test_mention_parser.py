@@ -483,3 +483,89 @@ def test_suggestions_container() -> None:
         s["hedge"]
     assert s.values()["source_count"] == 1
     assert [x.facet for x in s] == list(table(s))
+
+
+# --- real-news phrasings (issue 10) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("mention", "name"), [
+    ("Afghan Ambassador to the United States Hamdullah Mohib", "Hamdullah Mohib"),
+    ("Governor of Washington Chris Gregoire", "Chris Gregoire"),
+    ("Secretary of State Antony Blinken", "Antony Blinken"),
+])
+def test_title_before_a_name_is_a_named_person(mention: str, name: str) -> None:
+    s = suggest_facets(mention)
+    assert s["named"].value is Named.NAMED
+    assert s["named"].evidence == name
+    assert s["source_count"].value == 1
+    assert s["identity_specificity"].value == "name"
+
+
+def test_title_before_a_name_keeps_the_officials_own_country() -> None:
+    s = suggest_facets("Afghan Ambassador to the United States Hamdullah Mohib")
+    assert (s["country"].value, s["country"].evidence) == ("Afghanistan", "Afghan")
+
+
+def test_lower_case_role_then_name_is_still_unnamed_without_a_name() -> None:
+    s = suggest_facets("an ambassador to the United States")
+    assert s["named"].value is Named.UNNAMED
+
+
+@pytest.mark.parametrize("mention", [
+    "Geoff Garin, a Democratic pollster working for Priorities USA",
+    "Adam Boehler, the U.S. hostage envoy",
+])
+def test_name_comma_role_is_one_person(mention: str) -> None:
+    s = suggest_facets(mention)
+    assert s["named"].value is Named.NAMED
+    assert s["source_count"].value == 1
+
+
+@pytest.mark.parametrize(("mention", "count", "evidence"), [
+    ("five current and former officials", 5, "five current and former officials"),
+    ("two U.S. officials and a Western diplomat", 3,
+     "two U.S. officials and a Western diplomat"),
+    ("three diplomats and two aides", 5, "three diplomats and two aides"),
+    ("two officials and other diplomats", "several", "two officials and other diplomats"),
+])
+def test_counts_add_up_over_adjectives_and_lists(mention: str, count: object,
+                                                 evidence: str) -> None:
+    s = suggest_facets(mention)
+    assert s["source_count"].value == count
+    assert s["source_count"].evidence == evidence
+
+
+@pytest.mark.parametrize(("mention", "country", "evidence"), [
+    ("New Zealand's Prime Minister", "New Zealand", "New Zealand"),
+    ("the Kremlin", "Russia", "Kremlin"),
+    ("a Saudi official", "Saudi Arabia", "Saudi"),
+    ("a Norwegian diplomat", "Norway", "Norwegian"),
+    ("Downing Street", "United Kingdom", "Downing Street"),
+])
+def test_country_from_possessives_demonyms_and_institutions(mention: str, country: str,
+                                                            evidence: str) -> None:
+    s = suggest_facets(mention)
+    assert (s["country"].value, s["country"].evidence) == (country, evidence)
+
+
+def test_possessive_country_is_not_an_affiliation_fragment() -> None:
+    s = suggest_facets("New Zealand's Prime Minister")
+    assert "affiliation" not in s or s["affiliation"].value != "Zealand"
+    assert s["affiliation_type"].value == "government"
+
+
+@pytest.mark.parametrize(("mention", "affiliation", "kind"), [
+    ("a spokesman for Goldman Sachs", "Goldman Sachs", "company"),
+    ("a spokesman for Exxon Mobil Corp.", "Exxon Mobil Corp", "company"),
+    ("a spokeswoman for the Environmental Protection Agency",
+     "Environmental Protection Agency", "government"),
+    ("an official with the Norwegian Refugee Council", "Norwegian Refugee Council", "ngo"),
+    ("a researcher at the Brookings Institution", "Brookings Institution", "academic"),
+    ("The Boston Globe", "Boston Globe", "media"),
+    ("an analyst at Human Rights Watch", "Human Rights Watch", "ngo"),
+])
+def test_affiliation_and_type_beyond_the_known_list(mention: str, affiliation: str,
+                                                    kind: str) -> None:
+    s = suggest_facets(mention)
+    assert s["affiliation"].value == affiliation
+    assert s["affiliation_type"].value == kind

@@ -214,6 +214,22 @@ NATIONALITIES: Final[Mapping[str, str]] = {
     "German": "Germany", "Indian": "India", "Pakistani": "Pakistan", "Japanese": "Japan",
     "Canadian": "Canada", "Mexican": "Mexico", "Omani": "Oman", "Kuwaiti": "Kuwait",
     "Bahraini": "Bahrain", "Libyan": "Libya", "Sudanese": "Sudan",
+    "Afghan": "Afghanistan", "Algerian": "Algeria", "Moroccan": "Morocco",
+    "Tunisian": "Tunisia", "Nigerian": "Nigeria", "Kenyan": "Kenya", "Ethiopian": "Ethiopia",
+    "South African": "South Africa", "Brazilian": "Brazil", "Argentine": "Argentina",
+    "Colombian": "Colombia", "Venezuelan": "Venezuela", "Cuban": "Cuba", "Chilean": "Chile",
+    "Peruvian": "Peru", "Spanish": "Spain", "Italian": "Italy", "Dutch": "Netherlands",
+    "Belgian": "Belgium", "Swiss": "Switzerland", "Austrian": "Austria", "Polish": "Poland",
+    "Swedish": "Sweden", "Norwegian": "Norway", "Danish": "Denmark", "Finnish": "Finland",
+    "Greek": "Greece", "Irish": "Ireland", "Portuguese": "Portugal", "Hungarian": "Hungary",
+    "Czech": "Czech Republic", "Romanian": "Romania", "Serbian": "Serbia",
+    "Belarusian": "Belarus", "Georgian": "Georgia", "Armenian": "Armenia",
+    "Azerbaijani": "Azerbaijan", "Kazakh": "Kazakhstan", "Korean": "South Korea",
+    "South Korean": "South Korea", "North Korean": "North Korea", "Taiwanese": "Taiwan",
+    "Vietnamese": "Vietnam", "Thai": "Thailand", "Indonesian": "Indonesia",
+    "Malaysian": "Malaysia", "Filipino": "Philippines", "Australian": "Australia",
+    "New Zealand": "New Zealand", "Bangladeshi": "Bangladesh", "Sri Lankan": "Sri Lanka",
+    "Nepalese": "Nepal", "Somali": "Somalia",
 }
 """Nationality adjectives -> country (the English short name used in exports)."""
 
@@ -222,7 +238,19 @@ COUNTRIES: Final[Mapping[str, str]] = {
     "United States": "United States", "America": "United States",
     "Türkiye": "Turkey", "Gaza": "Palestine", "West Bank": "Palestine",
     "Britain": "United Kingdom", "UAE": "United Arab Emirates",
+    "New Zealand": "New Zealand", "South Korea": "South Korea", "North Korea": "North Korea",
+    "Saudi Arabia": "Saudi Arabia", "South Africa": "South Africa", "Czech Republic":
+    "Czech Republic", "Sri Lanka": "Sri Lanka", "Netherlands": "Netherlands",
+    "Philippines": "Philippines", "England": "United Kingdom", "Scotland": "United Kingdom",
 }
+
+INSTITUTION_COUNTRIES: Final[Mapping[str, str]] = {
+    "Kremlin": "Russia", "White House": "United States", "Pentagon": "United States",
+    "State Department": "United States", "Downing Street": "United Kingdom",
+    "Élysée": "France", "Elysee": "France", "Knesset": "Israel", "IDF": "Israel",
+    "Israel Defense Forces": "Israel", "Zhongnanhai": "China", "Bundestag": "Germany",
+}
+"""Institutions named for their building or body that stand for one country."""
 
 ORGANISATIONS: Final[Mapping[str, AffiliationType]] = {
     # News organisations
@@ -242,6 +270,8 @@ ORGANISATIONS: Final[Mapping[str, AffiliationType]] = {
     "NPR": AffiliationType.MEDIA, "Sky News": AffiliationType.MEDIA,
     # Governments and armed forces referred to by institution
     "White House": AffiliationType.GOVERNMENT, "State Department": AffiliationType.GOVERNMENT,
+    "Downing Street": AffiliationType.GOVERNMENT, "Knesset": AffiliationType.GOVERNMENT,
+    "Élysée": AffiliationType.GOVERNMENT, "Bundestag": AffiliationType.GOVERNMENT,
     "Kremlin": AffiliationType.GOVERNMENT, "Pentagon": AffiliationType.MILITARY,
     "IDF": AffiliationType.MILITARY, "Israel Defense Forces": AffiliationType.MILITARY,
     # Political and armed groups
@@ -269,6 +299,38 @@ INSTITUTION_WORDS: Final[Mapping[str, AffiliationType]] = {
     "campaign": AffiliationType.POLITICAL_GROUP,
 }
 """Lower-case words naming an institution; they give an affiliation and its type."""
+
+ORGANISATION_SUFFIXES: Final[Mapping[str, AffiliationType]] = {
+    **dict.fromkeys(("Times", "Post", "Journal", "News", "Tribune", "Herald", "Gazette",
+                     "Globe", "Magazine", "Radio", "Television", "TV", "Broadcasting",
+                     "Chronicle", "Observer", "Daily", "Telegraph", "Press", "Wire",
+                     "Inquirer", "Examiner", "Review", "Monitor"), AffiliationType.MEDIA),
+    **dict.fromkeys(("Inc", "Inc.", "Corp", "Corp.", "Co.", "Ltd", "Ltd.", "LLC", "PLC",
+                     "Group", "Holdings", "Bank", "Motors", "Airlines", "Airways",
+                     "Technologies", "Pharmaceuticals", "Energy", "Industries", "Partners",
+                     "Capital", "Sachs", "Mobil", "Systems", "Company", "Corporation",
+                     "Enterprises", "Securities", "Investments", "Oil", "Petroleum"),
+                    AffiliationType.COMPANY),
+    **dict.fromkeys(("Agency", "Department", "Ministry", "Bureau", "Commission",
+                     "Administration", "Service", "Authority", "Police", "Directorate",
+                     "Office", "Embassy", "Consulate", "Cabinet", "Parliament", "Senate",
+                     "Congress"), AffiliationType.GOVERNMENT),
+    **dict.fromkeys(("Army", "Navy", "Force", "Forces", "Guard", "Corps", "Command"),
+                    AffiliationType.MILITARY),
+    **dict.fromkeys(("Foundation", "Watch", "International", "Fund", "Society",
+                     "Coalition", "Alliance", "Trust", "Federation", "Crescent", "Cross",
+                     "Council", "Committee", "Union", "Association", "Without Borders"),
+                    AffiliationType.NGO),
+    **dict.fromkeys(("University", "College", "Institute", "Institution", "School",
+                     "Academy"), AffiliationType.ACADEMIC),
+    **dict.fromkeys(("Party", "Campaign", "PAC", "Caucus", "Movement", "Front"),
+                    AffiliationType.POLITICAL_GROUP),
+}
+"""Last word of a capitalised organisation name -> its type ("Goldman Sachs",
+"the Environmental Protection Agency", "the Norwegian Refugee Council")."""
+_ORG_NAME = re.compile(
+    r"(?<![\w’'])(?:[A-Z][\w’'&.\-]*|of|for|and|the|on|de)(?:\s+(?:[A-Z][\w’'&.\-]*|of|for|and"
+    r"|the|on|de|&))*")
 
 CUES: Final[Mapping[str, CueStance]] = {
     **dict.fromkeys(
@@ -551,7 +613,9 @@ def _source_region(mention: str) -> tuple[int, int, re.Match[str] | None]:
 
     "X said ..." -> before the verb; "according to X" or "said X" -> after it.
     """
-    cue = CUE_PATTERN.search(mention)
+    # A capitalised cue word inside the phrase is a name ("United States"), not a verb.
+    cue = next((m for m in CUE_PATTERN.finditer(mention)
+                if m.start() == 0 or not m.group()[:1].isupper()), None)
     if cue is None:
         return 0, len(mention), None
     if cue.group().lower().startswith("according") or not mention[:cue.start()].strip():
@@ -627,7 +691,17 @@ def _np_start(text: str, tokens: list[_Token], head: int) -> int:
     while i > 0:
         prev = tokens[i - 1]
         gap = text[prev.end:tokens[i].start]
-        if gap.strip() not in ("", "-") or prev.lower in NP_BREAKERS:
+        if gap.strip() not in ("", "-"):
+            break
+        if prev.lower in ("and", "or") and i >= 2 and i < head + 1:
+            # "five current and former officials": adjectives joined inside the phrase.
+            adj = tokens[i - 2]
+            if (adj.text.islower() and adj.lower not in NP_BREAKERS
+                    and adj.lower not in SOURCE_NOUNS
+                    and text[adj.end:prev.start].strip() == ""):
+                i -= 2
+                continue
+        if prev.lower in NP_BREAKERS:
             break
         i -= 1
     return i
@@ -686,6 +760,17 @@ def _analyse_source(mention: str) -> _Source | None:
     det = det_match.group("d").lower() if det_match else None
     count, count_note = _count(det, plural)
     count_span = (np_start, np_end) if det else (head_tok.start, head_tok.end)
+    second = _coordinated_head(mention, tokens, head, entities)
+    if second is not None:
+        # "two U.S. officials and a Western diplomat": the phrases' counts add up.
+        det2, plural2, end2 = second
+        count2, _note2 = _count(det2, plural2)
+        if isinstance(count, int) and isinstance(count2, int):
+            count, count_note = count + count2, ""
+        else:
+            count, count_note = SEVERAL, "a plural with no number in the list: at least two"
+        count_span = (count_span[0], end2)
+        np_end = end2
 
     # A name right after the head ("envoy Adam Boehler") or an appositive before it
     # ("Adam Boehler, the U.S. envoy") makes the source named.
@@ -702,11 +787,17 @@ def _analyse_source(mention: str) -> _Source | None:
         return _Source(Named.NAMED, span, len(chained), span, "",
                        IdentitySpecificity.NAME, span, (r_start, r_end))
 
+    titled = _name_after_title(mention, tokens, groups, head, r_end)
+    if titled is not None:
+        # "Afghan Ambassador to the United States Hamdullah Mohib": a title, then the name.
+        return _Source(Named.NAMED, titled, 1, titled, "", IdentitySpecificity.NAME, titled,
+                       (r_start, r_end))
+
     np_span = (np_start, np_end)
     if det == "the" and not plural and head_tok.lower in UNIQUE_TITLES:
         return _Source(Named.IDENTIFIABLE_BY_TITLE, np_span, count, count_span, count_note,
                        IdentitySpecificity.UNIQUE_TITLE, np_span, scope)
-    hints = _hints(tokens, scope, entities)
+    hints = _hints(mention, tokens, scope, entities)
     has_affiliation = bool(hints)
     if is_role and has_affiliation:
         specificity = IdentitySpecificity.TITLE_AND_AFFILIATION
@@ -717,6 +808,99 @@ def _analyse_source(mention: str) -> _Source | None:
     spec_span = (np_start, max([np_end, *(end for _, end in hints)]))
     return _Source(Named.UNNAMED, np_span, count, count_span, count_note, specificity,
                    spec_span, scope)
+
+
+def _coordinated_head(mention: str, tokens: list[_Token], head: int,
+                     entities: list[_Entity]) -> tuple[str | None, bool, int] | None:
+    """A second source phrase joined by "and" right after the head noun.
+
+    Returns its determiner, whether its head is plural, and where it ends.
+    """
+    if head + 2 >= len(tokens) or tokens[head + 1].lower != "and":
+        return None
+    if mention[tokens[head].end:tokens[head + 1].start].strip():
+        return None
+    for j in range(head + 2, min(len(tokens), head + 7)):
+        tok = tokens[j]
+        if mention[tokens[j - 1].end:tok.start].strip() not in ("", "-"):
+            return None
+        if tok.lower in NP_BREAKERS:
+            return None
+        if tok.lower in SOURCE_NOUNS and not tok.possessive and not _in_entity(tok, entities):
+            m = _DETERMINER.match(mention, tokens[head + 2].start)
+            det = " ".join(m.group("d").lower().split()) if m else None
+            return det, SOURCE_NOUNS[tok.lower][1], tok.end
+    return None
+
+
+_TITLE_JOINERS: Final = frozenset({"of", "to", "for", "the", "and", "at", "in"})
+
+
+def _name_after_title(mention: str, tokens: list[_Token], groups: list[tuple[int, int]],
+                      head: int, r_end: int) -> tuple[int, int] | None:
+    """The name that ends a title phrase: "Governor of Washington Chris Gregoire".
+
+    Only when the title is written as a title (capitalised head) and everything
+    between title and name is part of it (capitalised words, "of", "to", "the").
+    """
+    if not tokens[head].capitalised or not groups:
+        return None
+    last = groups[-1]
+    if last[0] <= head or last[1] != len(tokens) - 1:
+        return None
+    if mention[tokens[last[1]].end:r_end].strip(" ,.;:"):
+        return None
+    for j in range(head + 1, last[0]):
+        tok = tokens[j]
+        if not (tok.capitalised or tok.lower in _TITLE_JOINERS):
+            return None
+    if "," in mention[tokens[head].end:tokens[last[0]].start]:
+        return None
+    first = last[0]
+    if last[1] - last[0] >= 2 and tokens[first - 1].lower in ("of", "to", "for", "at", "in"):
+        first = last[1] - 1  # "of Washington Chris Gregoire": the place, then the name
+    return tokens[first].start, tokens[last[1]].end
+
+
+def _named_organisation(mention: str, tokens: list[_Token],
+                        scope: tuple[int, int]) -> tuple[str, AffiliationType, int, int] | None:
+    """A capitalised organisation name whose last word says what it is.
+
+    "Goldman Sachs" (company), "the Environmental Protection Agency" (government),
+    "the Norwegian Refugee Council" (NGO), "The Boston Globe" (media).
+    """
+    inside = [t for t in tokens if scope[0] <= t.start and t.end <= scope[1]]
+    i = 0
+    while i < len(inside):
+        if not inside[i].capitalised:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(inside):
+            nxt = inside[j + 1]
+            gap = mention[inside[j].end:nxt.start]
+            if gap.strip() not in ("", "&"):
+                break
+            if nxt.capitalised or (nxt.lower in ("of", "for", "on", "and", "de")
+                                   and j + 2 < len(inside) and inside[j + 2].capitalised):
+                j += 1
+                continue
+            break
+        words = [t.bare for t in inside[i:j + 1]]
+        while words and words[0].lower() in ("the", "a", "an"):
+            words.pop(0)
+            i += 1
+        kind = None
+        if len(words) >= 2 and " ".join(words[-2:]) in ORGANISATION_SUFFIXES:
+            kind = ORGANISATION_SUFFIXES[" ".join(words[-2:])]
+        elif words and words[-1] in ORGANISATION_SUFFIXES and (
+                len(words) >= 2 or words[-1] in ("Congress", "Senate", "Parliament", "Pentagon")):
+            kind = ORGANISATION_SUFFIXES[words[-1]]
+        if kind is not None and i <= j:
+            start, end = inside[i].start, inside[j].start + len(inside[j].bare)
+            return mention[start:end], kind, start, end
+        i = j + 1
+    return None
 
 
 _AFFILIATION_PP = re.compile(
@@ -741,7 +925,7 @@ def _affiliation_scope_end(mention: str, np_end: int, r_end: int) -> int:
     return len(mention[:end].rstrip(" ,;:"))
 
 
-def _hints(tokens: list[_Token], scope: tuple[int, int],
+def _hints(mention: str, tokens: list[_Token], scope: tuple[int, int],
            entities: list[_Entity]) -> list[tuple[int, int]]:
     """Spans inside ``scope`` that tie the source to an institution: a nationality,
     country or organisation, a possessive ("Trump's envoys") or an institution word."""
@@ -751,6 +935,9 @@ def _hints(tokens: list[_Token], scope: tuple[int, int],
         if scope[0] <= tok.start and tok.end <= scope[1]:
             if tok.possessive or tok.lower in INSTITUTION_WORDS:
                 spans.append((tok.start, tok.end))
+    org = _named_organisation(mention, tokens, scope)
+    if org is not None:
+        spans.append((org[2], org[3]))
     return sorted(spans)
 
 
@@ -762,14 +949,32 @@ def _suggest_affiliation(out: _Collector, mention: str, source: _Source) -> None
     entities = _entities(mention, s0, s1)
     tokens = _tokens(mention, s0, s1)
     countries = [e for e in entities if e.kind in ("nationality", "country")]
-    if countries and len({e.value for e in countries}) == 1:
+    head_tok = next((t for t in tokens if t.lower in SOURCE_NOUNS and not t.possessive
+                     and not _in_entity(t, entities)), None)
+    before_head = [e for e in countries if head_tok is not None and e.end <= head_tok.start]
+    if before_head and len({e.value for e in before_head}) == 1:
+        # "Afghan Ambassador to the United States": the ambassador's own country.
+        out.add("country", before_head[0].value, (before_head[0].start, before_head[0].end))
+    elif countries and len({e.value for e in countries}) == 1:
         out.add("country", countries[0].value, (countries[0].start, countries[0].end))
 
     orgs = [e for e in entities if e.kind == "org"]
+    for org in orgs:
+        if org.value in INSTITUTION_COUNTRIES:
+            out.add("country", INSTITUTION_COUNTRIES[org.value], (org.start, org.end),
+                    note=f"{org.value} stands for its country")
+            break
     if orgs:
         org = orgs[0]
         out.add("affiliation", org.value, (org.start, org.end))
         out.add("affiliation_type", ORGANISATIONS[org.value], (org.start, org.end))
+    else:
+        named_org = _named_organisation(mention, tokens, (s0, s1))
+        if named_org is not None:
+            name, kind, a, b = named_org
+            out.add("affiliation", name, (a, b))
+            out.add("affiliation_type", kind, (b - len(name.split()[-1]), b),
+                    note="from the last word of the name")
     for tok in tokens:
         if tok.lower in INSTITUTION_WORDS and not tok.possessive:
             nat = next((e for e in countries if mention[e.end:tok.start] == " "), None)
