@@ -542,7 +542,10 @@ BRAT_TXT = "The minister said the dam is safe.\n"
 @pytest.mark.parametrize(
     ("ann", "message"),
     [
-        ("T1\tClaim 0 3;4 12\tThe minister", r"line 1: discontinuous span \(0 3;4 12\)"),
+        ("T1\tClaim 0 3;4 12\tThe mini", r"line 1: span 0–12 should contain 'The mini'"),
+        ("T1\tClaim 0 3;4\tThe", r"line 1: expected 'Type start end\[;start end...\]'"),
+        ("T1\tClaim 0 3\tThe\nE1\tAttribution:T1 Content:T9", r"line 2: refers to 'T9'"),
+        ("E1\tAttribution:T1 Target:T1", r"line 1: event role\(s\) Target not understood"),
         ("T1\tClaim 0 3\tThe\nT1\tClaim 4 12\tminister", r"line 2: duplicate brat id 'T1'"),
         ("T1\tClaim 0 3\tTha", r"line 1: span 0–3 should contain 'Tha'"),
         ("T1\tClaim 0 300\tThe", r"line 1: span 0–300 is outside the text"),
@@ -552,7 +555,7 @@ BRAT_TXT = "The minister said the dam is safe.\n"
         ("T1\tClaim 0 3\tThe\nR1\tSource Arg1:T1 Arg2:T9", r"line 2: refers to 'T9'"),
         ("T1\tClaim 0 3\tThe\nR1\tCauses Arg1:T1 Arg2:T1", r"line 2: relation type 'Causes'"),
         ("T1\tSourceMention 0 3\tThe", r"line 1: SourceMention T1 is not linked"),
-        ("E1\tEvent:T1", r"line 1: brat event annotations"),
+        ("E1\tEvent:T1", r"line 1: event type 'Event' is not supported"),
         ("T1\tClaim 0 3\tThe\nA1\tNeg T7", r"line 2: attribute target 'T7'"),
         ("T1 Claim 0 3 The", r"line 1: expected tab-separated fields"),
         ("X1\tfoo", r"line 1: unknown annotation id"),

@@ -62,6 +62,7 @@ from annotator.domain.facets import FACET_NAMES, Facets
 from annotator.domain.facets_codec import EMPTY_JSON, encode_facets
 from annotator.domain.formats import (
     EXPORT_KEY,
+    AttributionParts,
     Document,
     FormatError,
     decode_content,
@@ -83,7 +84,7 @@ from annotator.services.articles import ImportedArticle
 from annotator.services.changes import Changes
 from annotator.services.export_csv import CSV_COLUMNS, export_csv
 from annotator.services.project import Project
-from annotator.storage import crud
+from annotator.storage import crud, suggestion_crud
 from annotator.storage.tables import AnnotationEventRow, ArticleRow
 
 FORMATS = format_names()
@@ -777,6 +778,27 @@ def _parse_file(path: Path, fmt: str, *, annotator: str | None, article_id: int 
     return out
 
 
+def _brat_text_name(base: Path, name: str) -> tuple[str | None, str]:
+    """``("article", "4b22")`` for ``article_4b22.ann`` when only ``article.txt`` exists.
+
+    Attribution corpora (PolNeAR's annotator-training, agreement sets) keep one text
+    and one ``.ann`` per annotator; each annotator's file becomes that annotator's layer.
+    """
+    if (base / f"{name}.txt").exists() or "_" not in name:
+        return None, ""
+    stem, _, layer = name.rpartition("_")
+    if stem and layer and (base / f"{stem}.txt").exists():
+        return stem, layer
+    return None, ""
+
+
+def _as_layer(doc: Document, layer: str) -> Document:
+    """Annotations without an annotator of their own (no AnnotatorMeta) go to ``layer``."""
+    doc.annotations = [a._replace(annotator=layer) if a.annotator == "brat" else a
+                       for a in doc.annotations]
+    return doc
+
+
 def _parse_brat(path: Path) -> _Parsed:
     """One ``.ann`` (with its ``.txt``) or every ``.ann`` in a folder (not recursive)."""
     out = _Parsed()
@@ -791,15 +813,20 @@ def _parse_brat(path: Path) -> _Parsed:
         if path.suffix.lower() not in (".ann", ".txt"):
             raise FormatError(f"{path}: a brat document is a .ann file with its .txt beside it")
         names = [path.stem]
-        if not path.with_suffix(".txt").exists():
+        if not path.with_suffix(".txt").exists() and _brat_text_name(base, path.stem)[0]:
+            pass  # one annotator's file of a shared text (article_4b22.ann + article.txt)
+        elif not path.with_suffix(".txt").exists():
             raise FormatError(f"{path}: {path.stem}.txt (the text) is missing beside it")
         if not path.with_suffix(".ann").exists():
             raise FormatError(f"{path}: {path.stem}.ann (the annotations) is missing beside it")
     for name in names:
+        text_name, layer = _brat_text_name(base, name)
         try:
             safe_path(base, name + ".ann")
-            safe_path(base, name + ".txt")
-            doc = read_brat(base, name)
+            safe_path(base, (text_name or name) + ".txt")
+            doc = read_brat(base, name, text_name=text_name)
+            if layer:
+                doc = _as_layer(doc, layer)
         except FormatError as exc:
             msg = str(exc)
             if msg.startswith((f"{name}.ann", f"{name}.txt")):
@@ -824,6 +851,8 @@ class _Placed:
     article_ids: list[int] = field(default_factory=list)
     created: list[int] = field(default_factory=list)
     review_path: str | None = None
+    parts: dict[str, AttributionParts] = field(default_factory=dict)
+    """Cue and fragments of annotations placed on the same text (brat attributions)."""
 
 
 _NO_CONTEXT = tuple(i for i, f in enumerate(Annotation._fields) if f not in ("prefix", "suffix"))
@@ -1058,6 +1087,7 @@ def _place_records(session: Session, parsed: _Parsed, placed: _Placed,
             wheres.append(f"{rec.where}, annotation {ann.id}")
         fields = _NO_CONTEXT if all(a.created_at for a in doc.annotations) else _NO_STAMPS
         if local.sha256 == text_hash or local.text == doc.text:
+            placed.parts.update(doc.parts)
             placed.annotations.extend(anns)
             placed.wheres.extend(wheres)
             placed.fields.extend([fields] * len(anns))
@@ -1395,6 +1425,12 @@ def _write(project: Project, parsed: _Parsed, *, check_existing: bool, name: str
         for k in range(0, len(new), BATCH):
             batch = new[k:k + BATCH]
             crud.insert_annotations(session=session, annotations=batch)
+            for ann in batch:
+                parts = placed.parts.get(ann.id)
+                if parts is not None:
+                    suggestion_crud.put_detail(session=session, annotation_id=ann.id,
+                                               article_id=ann.article_id, cue=parts.cue,
+                                               fragments=parts.fragments, provenance="imported")
             if audit_events:
                 _add_import_events(session, [a.id for a in batch], at=stamp, actor=actor,
                                    detail=detail)
@@ -1469,10 +1505,13 @@ def _documents(project: Project, article_id: int | None, tick: _Ticker) -> list[
             tick(n, len(ids))
             art = crud.get_article(session=session, article_id=art_id)
             assert art is not None
+            details = suggestion_crud.details(session=session, article_id=art_id)
             docs.append(Document(text=art.text,
                                  annotations=crud.list_annotations(session=session,
                                                                    article_id=art_id),
-                                 meta=_article_meta(art)))
+                                 meta=_article_meta(art), parts={
+                                     k: AttributionParts(d.cue, d.fragments)
+                                     for k, d in details.items()}))
     return docs
 
 

@@ -67,6 +67,19 @@ class FormatError(UserInputError):
     """A file that cannot be imported (or data that cannot be exported); says where and why."""
 
 
+@dataclass(frozen=True)
+class AttributionParts:
+    """What an attribution has beyond its claim span and source: the cue and fragments.
+
+    ``fragments`` are the claim's pieces in the order the file gives them (a quotation
+    split by "he said" is two); empty when the claim is one continuous span. Their
+    hull is the annotation's ``start``/``end``.
+    """
+
+    cue: tuple[int, int] | None = None
+    fragments: tuple[tuple[int, int], ...] = ()
+
+
 @dataclass
 class Document:
     """One article and its annotations, the unit every converter works on.
@@ -81,6 +94,9 @@ class Document:
     """Article metadata (see :data:`ARTICLE_META_KEYS`); must be JSON-serialisable."""
     warnings: list[str] = field(default_factory=list)
     """Import only: things skipped or assumed that the user should hear about."""
+    parts: dict[str, AttributionParts] = field(default_factory=dict)
+    """Per annotation id: its cue span and the fragments of a discontinuous claim
+    (formats that can say so: brat)."""
 
 
 # -- decoding ------------------------------------------------------------------------

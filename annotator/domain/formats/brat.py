@@ -27,8 +27,21 @@ brat cannot hold some of what we store, so a few things are encoded:
 * attributes that are not facets of ours (e.g. brat's ``Negation``) are skipped
   with a warning; a value-less ``hedge`` attribute means true.
 
-Discontinuous spans (``0 5;8 12``), events, normalisations and relations other
-than ``Source`` are refused with a message, not half-imported.
+Attributions beyond claim and source:
+
+* a claim may be discontinuous (``T1<TAB>named 0 5;8 12<TAB>text text``, the text
+  field being the fragments joined by a space, as brat writes it): it becomes one
+  annotation spanning the fragments' hull, and the fragments are kept exactly, in
+  the file's order, so exporting writes the same ``0 5;8 12`` back;
+* a cue: ``T3<TAB>Cue 25 29<TAB>said`` linked by ``R2<TAB>Cue Arg1:T1 Arg2:T3``.
+
+Attribution corpora (PolNeAR, PARC style) are read too: an ``E`` line
+``E1<TAB>Attribution:T4 Content:T3 Cue:T2 Source:T1`` (or ``Attribution-no-source``)
+becomes one claim — the Content span(s), ``Content2`` as further fragments — with
+its source mention and cue; its label is the event type. Spans that belong to no
+attribution (``Discard``, ``Discuss``, an event's trigger) are skipped with one
+warning. Normalisations, equivalences, other event types and relations other than
+``Source`` and ``Cue`` are refused with a message, not half-imported.
 """
 
 from __future__ import annotations
@@ -46,6 +59,7 @@ from urllib.parse import quote, unquote
 
 from annotator.domain.facets import FACET_NAMES
 from annotator.domain.formats import (
+    AttributionParts,
     Document,
     FormatError,
     IdRegistry,
@@ -71,12 +85,18 @@ SOURCE_TYPE = "SourceMention"
 """Entity type of source-mention spans."""
 RELATION_TYPE = "Source"
 """Relation type from a claim (Arg1) to its source mention (Arg2)."""
+CUE_TYPE = "Cue"
+"""Entity type of cue spans, and relation type from a claim (Arg1) to its cue (Arg2)."""
+EVENT_TYPES = ("Attribution", "Attribution-no-source")
+"""Event types of attribution corpora (PolNeAR): one attribution per event."""
+CORPUS_TYPES = frozenset({"Source", "Cue", "Content", "Discard", "Discuss", *EVENT_TYPES})
+"""Entity types of attribution corpora; such spans are read only through events."""
 NOTE_TYPE = "AnnotatorNotes"
 META_TYPE = "AnnotatorMeta"
 """Comment type carrying what brat has no field for (our id, annotator, timestamps)."""
 
 _DIGITS = re.compile(r"^[0-9]+$")
-_ID = re.compile(r"^[TRAM#][A-Za-z0-9_-]*$")
+_ID = re.compile(r"^[TRAME#][A-Za-z0-9_-]*$")
 _WINDOWS_RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)}
     | {f"LPT{i}" for i in range(1, 10)}
@@ -164,13 +184,21 @@ def export_brat(document: Document) -> tuple[str, str]:
         label = _encode_token(ann.label)
         if not label:
             raise FormatError(f"annotation {ann.id}: empty label")
-        if ann.label == SOURCE_TYPE:
+        if ann.label in (SOURCE_TYPE, CUE_TYPE):
             raise FormatError(
-                f"annotation {ann.id}: the label {SOURCE_TYPE!r} is reserved for source mentions"
+                f"annotation {ann.id}: the label {ann.label!r} is reserved for "
+                f"{'source mentions' if ann.label == SOURCE_TYPE else 'cues'}"
             )
         n_t += 1
         tid = f"T{n_t}"
-        lines.append(f"{tid}\t{label} {ann.start} {ann.end}\t{_span_text_field(ann.text)}")
+        parts = document.parts.get(ann.id)
+        frags = parts.fragments if parts and len(parts.fragments) > 1 else ()
+        if frags:
+            offsets = ";".join(f"{a} {b}" for a, b in frags)
+            shown = " ".join(text[a:b] for a, b in frags)
+            lines.append(f"{tid}\t{label} {offsets}\t{_span_text_field(shown)}")
+        else:
+            lines.append(f"{tid}\t{label} {ann.start} {ann.end}\t{_span_text_field(ann.text)}")
         if ann.source_start is not None and ann.source_end is not None:
             span = (ann.source_start, ann.source_end)
             sid = source_ids.get(span)
@@ -181,6 +209,13 @@ def export_brat(document: Document) -> tuple[str, str]:
                              f"{_span_text_field(text[span[0]:span[1]])}")
             n_r += 1
             lines.append(f"R{n_r}\t{RELATION_TYPE} Arg1:{tid} Arg2:{sid}")
+        if parts and parts.cue:
+            n_t += 1
+            cid = f"T{n_t}"
+            c0, c1 = parts.cue
+            lines.append(f"{cid}\t{CUE_TYPE} {c0} {c1}\t{_span_text_field(text[c0:c1])}")
+            n_r += 1
+            lines.append(f"R{n_r}\t{CUE_TYPE} Arg1:{tid} Arg2:{cid}")
         for name, value in facets_dict(ann).items():
             n_a += 1
             lines.append(f"A{n_a}\t{name} {tid} {_encode_token(_facet_token(value))}")
@@ -204,12 +239,17 @@ class _Entity:
     end: int
     text: str
     where: str
+    frags: tuple[tuple[int, int], ...] = ()
+    """All fragments, in file order (one for a continuous span)."""
 
 
 @dataclass
 class _Parsed:
     entities: dict[str, _Entity] = field(default_factory=dict)
     relations: list[tuple[str, str, str]] = field(default_factory=list)  # (claim, source, where)
+    cue_relations: list[tuple[str, str, str]] = field(default_factory=list)  # (claim, cue, where)
+    events: list[tuple[str, str, dict[str, list[str]], str]] = field(default_factory=list)
+    """(event id, type, {role: [T ids]}, where); the trigger is not kept."""
     attributes: list[tuple[str, str, str | None, str]] = field(default_factory=list)
     notes: dict[str, tuple[str, str]] = field(default_factory=dict)
     metas: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -261,8 +301,8 @@ def _parse_ann(content: str, name: str) -> _Parsed:
         if not sep:
             raise FormatError(f"{where}: expected tab-separated fields, found {line!r:.60}")
         kind = head[:1]
-        if kind in ("E", "N", "*"):
-            what = {"E": "event", "N": "normalisation", "*": "equivalence"}[kind]
+        if kind in ("N", "*"):
+            what = {"N": "normalisation", "*": "equivalence"}[kind]
             raise FormatError(f"{where}: brat {what} annotations ({head}) are not supported")
         if not _ID.match(head):
             raise FormatError(f"{where}: unknown annotation id {head!r:.20}")
@@ -271,32 +311,56 @@ def _parse_ann(content: str, name: str) -> _Parsed:
             middle, sep, span_text = rest.partition("\t")
             if not sep:
                 raise FormatError(f"{where}: missing the span text field")
-            if ";" in middle:
+            type_, _, offsets = middle.partition(" ")
+            frags: list[tuple[int, int]] = []
+            for part in offsets.split(";"):
+                fields = part.split(" ")
+                if len(fields) != 2 or not type_:
+                    raise FormatError(
+                        f"{where}: expected 'Type start end[;start end...]', found {middle!r:.60}")
+                s, e = fields
+                if not _DIGITS.match(s) or not _DIGITS.match(e):
+                    raise FormatError(
+                        f"{where}: offsets must be whole numbers, found {s!r} {e!r}")
+                frags.append((int(s), int(e)))
+            out.entities[head] = _Entity(
+                head, _decode(type_, where), min(a for a, _ in frags),
+                max(b for _, b in frags), span_text, where, tuple(frags))
+        elif kind == "E":
+            fields = rest.rstrip("\t").split()
+            if not fields:
+                raise FormatError(f"{where}: an event needs 'Type:Trigger'")
+            type_, _, _trigger = fields[0].partition(":")
+            if type_ not in EVENT_TYPES:
                 raise FormatError(
-                    f"{where}: discontinuous span ({middle.split(' ', 1)[-1]}) is not "
-                    f"supported; split it into separate annotations in brat"
-                )
-            fields = middle.split(" ")
-            if len(fields) != 3:
-                raise FormatError(f"{where}: expected 'Type start end', found {middle!r:.60}")
-            type_, s, e = fields
-            if not _DIGITS.match(s) or not _DIGITS.match(e):
-                raise FormatError(f"{where}: offsets must be whole numbers, found {s!r} {e!r}")
-            out.entities[head] = _Entity(head, _decode(type_, where), int(s), int(e), span_text,
-                                         where)
+                    f"{where}: event type {type_!r} is not supported (only attribution "
+                    f"events: {', '.join(EVENT_TYPES)})")
+            roles: dict[str, list[str]] = {}
+            for arg in fields[1:]:
+                role, sep, ref = arg.partition(":")
+                if not sep or not ref:
+                    raise FormatError(f"{where}: event argument {arg!r:.30} is not Role:T")
+                roles.setdefault(role.rstrip("0123456789") or role, []).append(ref)
+            unknown = set(roles) - {"Source", "Cue", "Content"}
+            if unknown:
+                raise FormatError(f"{where}: event role(s) {', '.join(sorted(unknown))} "
+                                  f"not understood (Source, Cue, Content)")
+            out.events.append((head, type_, roles, where))
         elif kind == "R":
             fields = rest.rstrip("\t").split(" ")
             if len(fields) != 3:
                 raise FormatError(f"{where}: expected 'Type Arg1:T1 Arg2:T2', found {rest!r:.60}")
-            if fields[0] != RELATION_TYPE:
+            if fields[0] not in (RELATION_TYPE, CUE_TYPE):
                 raise FormatError(
                     f"{where}: relation type {fields[0]!r} is not supported "
-                    f"(only {RELATION_TYPE!r}, from a claim to its source mention)"
+                    f"(only {RELATION_TYPE!r}, from a claim to its source mention, and "
+                    f"{CUE_TYPE!r}, from a claim to its cue)"
                 )
             args = dict(arg.partition(":")[::2] for arg in fields[1:])
             if set(args) != {"Arg1", "Arg2"}:
                 raise FormatError(f"{where}: relation needs Arg1 and Arg2, found {fields[1:]}")
-            out.relations.append((args["Arg1"], args["Arg2"], where))
+            links = out.relations if fields[0] == RELATION_TYPE else out.cue_relations
+            links.append((args["Arg1"], args["Arg2"], where))
         elif kind in ("A", "M"):
             fields = rest.rstrip("\t").split(" ")
             if len(fields) not in (2, 3):
@@ -342,24 +406,38 @@ def _build(
 ) -> Document:
     ours = bool(parsed.metas)
     spans: dict[str, tuple[int, int]] = {}
+    frags: dict[str, tuple[tuple[int, int], ...]] = {}
     for ent in parsed.entities.values():
-        raw_len_ok = ent.end >= ent.start
-        if not raw_len_ok:
-            raise FormatError(f"{ent.where}: span ends ({ent.end}) before it starts ({ent.start})")
-        start, end = mapper(ent.start), mapper(ent.end)
-        if ent.start == ent.end:
-            raise FormatError(f"{ent.where}: span {ent.start}–{ent.end} is empty")
-        if end > len(text):
-            raise FormatError(
-                f"{ent.where}: span {ent.start}–{ent.end} is outside the text (0–{len(text)})"
-            )
-        actual = text[start:end]
+        mapped = []
+        for f0, f1 in ent.frags:
+            if f1 < f0:
+                raise FormatError(f"{ent.where}: span ends ({f1}) before it starts ({f0})")
+            if f0 == f1:
+                raise FormatError(f"{ent.where}: span {f0}–{f1} is empty")
+            start, end = mapper(f0), mapper(f1)
+            if end > len(text):
+                raise FormatError(
+                    f"{ent.where}: span {f0}–{f1} is outside the text (0–{len(text)})")
+            mapped.append((start, end))
+        actual = " ".join(text[a:b] for a, b in mapped)
         if ent.text not in (actual, _span_text_field(actual)):
             raise FormatError(
                 f"{ent.where}: span {ent.start}–{ent.end} should contain {ent.text[:40]!r} but "
                 f"the .txt has {actual[:40]!r} there (wrong offsets or a different text)"
             )
-        spans[ent.tid] = (start, end)
+        frags[ent.tid] = tuple(mapped)
+        spans[ent.tid] = (min(a for a, _ in mapped), max(b for _, b in mapped))
+
+    corpus = bool(parsed.events)
+    warnings = list(parsed.warnings)
+
+    cue_spans = {cue for _, cue, _ in parsed.cue_relations}
+
+    def is_claim(tid: str) -> bool:
+        type_ = parsed.entities[tid].type
+        if type_ == SOURCE_TYPE or (type_ == CUE_TYPE and (tid in cue_spans or corpus)):
+            return False
+        return not (corpus and type_ in CORPUS_TYPES)
 
     sources: dict[str, tuple[int, int]] = {}
     linked: set[str] = set()
@@ -367,7 +445,7 @@ def _build(
         for ref in (claim, src):
             if ref not in parsed.entities:
                 raise FormatError(f"{where}: refers to {ref!r}, which is not a text span")
-        if parsed.entities[src].type != SOURCE_TYPE or parsed.entities[claim].type == SOURCE_TYPE:
+        if parsed.entities[src].type != SOURCE_TYPE or not is_claim(claim):
             raise FormatError(
                 f"{where}: a {RELATION_TYPE} relation goes from a claim (Arg1) to a "
                 f"{SOURCE_TYPE} span (Arg2)"
@@ -376,59 +454,131 @@ def _build(
             raise FormatError(f"{where}: {claim} already has a source mention")
         sources[claim] = spans[src]
         linked.add(src)
+    cues: dict[str, tuple[int, int]] = {}
+    for claim, cue, where in parsed.cue_relations:
+        for ref in (claim, cue):
+            if ref not in parsed.entities:
+                raise FormatError(f"{where}: refers to {ref!r}, which is not a text span")
+        if parsed.entities[cue].type != CUE_TYPE or not is_claim(claim):
+            raise FormatError(f"{where}: a {CUE_TYPE} relation goes from a claim (Arg1) to a "
+                              f"{CUE_TYPE} span (Arg2)")
+        if claim in cues:
+            raise FormatError(f"{where}: {claim} already has a cue")
+        cues[claim] = spans[cue]
+        linked.add(cue)
+
+    # Attribution events: one claim per event, keyed by the event id.
+    events: dict[str, tuple[str, tuple[tuple[int, int], ...], tuple[int, int] | None,
+                            tuple[int, int] | None, str]] = {}
+    content_of: dict[str, str] = {}
+    used: set[str] = set()
+    for eid, type_, roles, where in parsed.events:
+        for refs in roles.values():
+            for ref in refs:
+                if ref not in parsed.entities:
+                    raise FormatError(f"{where}: refers to {ref!r}, which is not a text span")
+        if not roles.get("Content"):
+            warnings.append(f"{where}: attribution {eid} has no Content span; skipped")
+            continue
+        claim_frags = tuple(f for ref in roles["Content"] for f in frags[ref])
+        src_refs = roles.get("Source", [])
+        cue_refs = roles.get("Cue", [])
+        src_span = (min(spans[r][0] for r in src_refs), max(spans[r][1] for r in src_refs)) \
+            if src_refs else None
+        cue_span = (min(spans[r][0] for r in cue_refs), max(spans[r][1] for r in cue_refs)) \
+            if cue_refs else None
+        events[eid] = (type_, claim_frags, src_span, cue_span, where)
+        for ref in roles["Content"]:
+            content_of.setdefault(ref, eid)
+        used.update(ref for refs in roles.values() for ref in refs)
+    if corpus:
+        skipped = [t for t, e in parsed.entities.items() if e.type in CORPUS_TYPES
+                   and t not in used]
+        if skipped:
+            kinds = sorted({parsed.entities[t].type for t in skipped})
+            warnings.append(f"{name}.ann: {len(skipped)} span(s) that are part of no "
+                            f"attribution ({', '.join(kinds)}) were skipped")
+
+    def target_of(target: str, where: str, what: str) -> str | None:
+        """The claim a note or attribute belongs to (a Content span's: its event)."""
+        if target in parsed.entities and is_claim(target):
+            return target
+        if corpus and target in content_of:
+            return content_of[target]
+        if corpus and target in parsed.entities:
+            warnings.append(f"{where}: {what} on {target} "
+                            f"({parsed.entities[target].type}) ignored")
+            return None
+        raise FormatError(f"{where}: {what} target {target!r} is not a claim span")
 
     facets: dict[str, dict[str, Any]] = {}
     facet_where: dict[str, str] = {}
-    claim_ids = {t for t, e in parsed.entities.items() if e.type != SOURCE_TYPE}
-    warnings = list(parsed.warnings)
     for fname, target, value, where in parsed.attributes:
-        if target not in claim_ids:
-            raise FormatError(f"{where}: attribute target {target!r} is not a claim span")
+        key = target_of(target, where, "attribute")
+        if key is None:
+            continue
         if fname not in FACET_NAMES:
             warnings.append(f"{where}: attribute {fname!r} is not a facet; ignored")
             continue
-        facets.setdefault(target, {})
-        if fname in facets[target]:
+        facets.setdefault(key, {})
+        if fname in facets[key]:
             raise FormatError(f"{where}: {target} already has attribute {fname!r}")
-        facets[target][fname] = _facet_value(fname, value)
-        facet_where[target] = where
-    for table in (parsed.notes, parsed.metas):
-        for target, (_, where) in table.items():
-            if target not in claim_ids:
-                raise FormatError(f"{where}: comment target {target!r} is not a claim span")
+        facets[key][fname] = _facet_value(fname, value)
+        facet_where[key] = where
+    notes: dict[str, str] = {}
+    for target, (note, where) in parsed.notes.items():
+        key = target_of(target, where, "comment")
+        if key is not None:
+            notes[key] = note
+    for target, (_, where) in parsed.metas.items():
+        if target not in parsed.entities or not is_claim(target):
+            raise FormatError(f"{where}: comment target {target!r} is not a claim span")
 
     text_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     ids = IdRegistry("annotation id")
     annotations: list[Annotation] = []
-    for tid, ent in parsed.entities.items():
-        if ent.type == SOURCE_TYPE:
-            if tid not in linked:
-                raise FormatError(
-                    f"{ent.where}: {SOURCE_TYPE} {tid} is not linked to a claim by a "
-                    f"{RELATION_TYPE} relation"
-                )
-            continue
+    parts: dict[str, AttributionParts] = {}
+
+    def add(key: str, label: str, where: str, claim_frags: tuple[tuple[int, int], ...],
+            source: tuple[int, int] | None, cue: tuple[int, int] | None) -> None:
         info: dict[str, Any] = {}
-        if tid in parsed.metas:
-            note_json, mwhere = parsed.metas[tid]
+        if key in parsed.metas:
+            note_json, mwhere = parsed.metas[key]
             info = require_object(parse_json(note_json, where=mwhere), where=mwhere)
         ann_id = normalise_id(str(info["id"])) if isinstance(info.get("id"), str) \
-            else derived_id("brat", name, text_hash, tid)
-        ids.add(ann_id, where=ent.where)
-        note = parsed.notes.get(tid, ("", ""))[0]
-        start, end = spans[tid]
-        extras = parse_extras(info, where=parsed.metas.get(tid, ("", ent.where))[1],
+            else derived_id("brat", name, text_hash, key)
+        ids.add(ann_id, where=where)
+        start = min(a for a, _ in claim_frags)
+        end = max(b for _, b in claim_frags)
+        extras = parse_extras(info, where=parsed.metas.get(key, ("", where))[1],
                               annotator="brat")
-        if tid in facets:
-            extras["facets"] = facets_from_dict(facets[tid], where=facet_where[tid])
+        if key in facets:
+            extras["facets"] = facets_from_dict(facets[key], where=facet_where[key])
+        note = notes.get(key, "")
         annotations.append(build_annotation(
-            text=text, annotation_id=ann_id, article_id=art_id, label=ent.type,
-            start=start, end=end, source=sources.get(tid),
+            text=text, annotation_id=ann_id, article_id=art_id, label=label,
+            start=start, end=end, source=source,
             note=_unescape_note(note) if ours else note,
-            where=ent.where,
+            where=where,
             **extras,
         ))
-    return Document(text=text, annotations=annotations, meta=meta, warnings=warnings)
+        if cue is not None or len(claim_frags) > 1:
+            parts[ann_id] = AttributionParts(
+                cue=cue, fragments=claim_frags if len(claim_frags) > 1 else ())
+
+    for tid, ent in parsed.entities.items():
+        if ent.type == SOURCE_TYPE and tid not in linked:
+            raise FormatError(
+                f"{ent.where}: {SOURCE_TYPE} {tid} is not linked to a claim by a "
+                f"{RELATION_TYPE} relation"
+            )
+        if not is_claim(tid):
+            continue
+        add(tid, ent.type, ent.where, frags[tid], sources.get(tid), cues.get(tid))
+    for eid, (type_, claim_frags, src_span, cue_span, where) in events.items():
+        add(eid, type_, where, claim_frags, src_span, cue_span)
+    return Document(text=text, annotations=annotations, meta=meta, warnings=warnings,
+                    parts=parts)
 
 
 # -- files ----------------------------------------------------------------------------
@@ -500,10 +650,17 @@ def write_brat(
 
 
 def read_brat(
-    base_dir: Path | str, name: str, *, article_id: int | None = None
+    base_dir: Path | str, name: str, *, article_id: int | None = None,
+    text_name: str | None = None,
 ) -> Document:
-    """Read ``name.txt`` and ``name.ann`` from ``base_dir`` (a missing ``.ann`` = no spans)."""
+    """Read ``name.txt`` and ``name.ann`` from ``base_dir`` (a missing ``.ann`` = no spans).
+
+    ``text_name`` reads the text from ``text_name.txt`` instead: attribution corpora
+    keep one text and one ``.ann`` per annotator (``article_4b22.ann``).
+    """
     txt_path, ann_path = brat_paths(base_dir, name)
+    if text_name is not None:
+        txt_path = brat_paths(base_dir, text_name)[0]
     label = name.removesuffix(".txt").removesuffix(".ann")
     txt = _read_limited(txt_path)
     ann = _read_limited(ann_path) if ann_path.exists() else b""
