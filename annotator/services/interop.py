@@ -778,17 +778,25 @@ def _parse_file(path: Path, fmt: str, *, annotator: str | None, article_id: int 
     return out
 
 
-def _brat_text_name(base: Path, name: str) -> tuple[str | None, str]:
-    """``("article", "4b22")`` for ``article_4b22.ann`` when only ``article.txt`` exists.
+def _brat_text_name(base: Path, name: str) -> tuple[Path | None, str]:
+    """``(…/article.txt, "4b22")`` for ``article_4b22.ann`` without its own ``.txt``.
 
     Attribution corpora (PolNeAR's annotator-training, agreement sets) keep one text
-    and one ``.ann`` per annotator; each annotator's file becomes that annotator's layer.
+    and one ``.ann`` per annotator — beside it, or in a sibling ``text/`` folder of an
+    ``attributions/`` folder; each annotator's file becomes that annotator's layer.
     """
     if (base / f"{name}.txt").exists() or "_" not in name:
         return None, ""
     stem, _, layer = name.rpartition("_")
-    if stem and layer and (base / f"{stem}.txt").exists():
-        return stem, layer
+    if not stem or not layer:
+        return None, ""
+    for folder in (base, base.parent / "text"):
+        try:
+            candidate = safe_path(folder, stem + ".txt")
+        except FormatError:
+            return None, ""
+        if candidate.is_file():
+            return candidate, layer
     return None, ""
 
 
@@ -820,11 +828,12 @@ def _parse_brat(path: Path) -> _Parsed:
         if not path.with_suffix(".ann").exists():
             raise FormatError(f"{path}: {path.stem}.ann (the annotations) is missing beside it")
     for name in names:
-        text_name, layer = _brat_text_name(base, name)
+        text_path, layer = _brat_text_name(base, name)
         try:
             safe_path(base, name + ".ann")
-            safe_path(base, (text_name or name) + ".txt")
-            doc = read_brat(base, name, text_name=text_name)
+            if text_path is None:
+                safe_path(base, name + ".txt")
+            doc = read_brat(base, name, text_path=text_path)
             if layer:
                 doc = _as_layer(doc, layer)
         except FormatError as exc:

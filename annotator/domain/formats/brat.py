@@ -249,7 +249,9 @@ class _Parsed:
     relations: list[tuple[str, str, str]] = field(default_factory=list)  # (claim, source, where)
     cue_relations: list[tuple[str, str, str]] = field(default_factory=list)  # (claim, cue, where)
     events: list[tuple[str, str, dict[str, list[str]], str]] = field(default_factory=list)
-    """(event id, type, {role: [T ids]}, where); the trigger is not kept."""
+    """(event id, type, {role: [T ids]}, where)."""
+    triggers: set[str] = field(default_factory=set)
+    """Events' trigger spans (the cue again, in PolNeAR): not claims, not warned about."""
     attributes: list[tuple[str, str, str | None, str]] = field(default_factory=list)
     notes: dict[str, tuple[str, str]] = field(default_factory=dict)
     metas: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -330,7 +332,8 @@ def _parse_ann(content: str, name: str) -> _Parsed:
             fields = rest.rstrip("\t").split()
             if not fields:
                 raise FormatError(f"{where}: an event needs 'Type:Trigger'")
-            type_, _, _trigger = fields[0].partition(":")
+            type_, _, trigger = fields[0].partition(":")
+            out.triggers.add(trigger)
             if type_ not in EVENT_TYPES:
                 raise FormatError(
                     f"{where}: event type {type_!r} is not supported (only attribution "
@@ -493,7 +496,7 @@ def _build(
         used.update(ref for refs in roles.values() for ref in refs)
     if corpus:
         skipped = [t for t, e in parsed.entities.items() if e.type in CORPUS_TYPES
-                   and t not in used]
+                   and t not in used and t not in parsed.triggers]
         if skipped:
             kinds = sorted({parsed.entities[t].type for t in skipped})
             warnings.append(f"{name}.ann: {len(skipped)} span(s) that are part of no "
@@ -651,16 +654,17 @@ def write_brat(
 
 def read_brat(
     base_dir: Path | str, name: str, *, article_id: int | None = None,
-    text_name: str | None = None,
+    text_path: Path | None = None,
 ) -> Document:
     """Read ``name.txt`` and ``name.ann`` from ``base_dir`` (a missing ``.ann`` = no spans).
 
-    ``text_name`` reads the text from ``text_name.txt`` instead: attribution corpora
-    keep one text and one ``.ann`` per annotator (``article_4b22.ann``).
+    ``text_path`` reads the text from that file instead: attribution corpora keep one
+    text and one ``.ann`` per annotator (``article_4b22.ann``), PolNeAR in a sibling
+    ``text/`` folder. The caller found that path itself (see services/interop.py).
     """
     txt_path, ann_path = brat_paths(base_dir, name)
-    if text_name is not None:
-        txt_path = brat_paths(base_dir, text_name)[0]
+    if text_path is not None:
+        txt_path = text_path
     label = name.removesuffix(".txt").removesuffix(".ann")
     txt = _read_limited(txt_path)
     ann = _read_limited(ann_path) if ann_path.exists() else b""
