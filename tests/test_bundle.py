@@ -169,28 +169,10 @@ def test_cli_gui_and_csv_from_the_bundle(bundle: Path, home: Path) -> None:
 
     # First start of the window, offscreen: seeds the fresh database from the bundled
     # seed, paints a non-blank window, stays up until told to quit.
-    gui = subprocess.Popen([str(bundle / "annotator"), "gui", "--smoke-exit-after-paint", "3"],
-                           env=scrubbed_env(home, QT_QPA_PLATFORM="offscreen"), cwd=home,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert gui.stderr is not None
-        painted = ""
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            line = gui.stderr.readline()
-            if not line:
-                break
-            if line.startswith("annotator: first paint"):
-                painted = line
-                break
-        assert painted, "the window never painted"
-        maps = Path(f"/proc/{gui.pid}/maps").read_text()
-        assert gui.poll() is None, "the window did not stay up"
-        out, err = gui.communicate(timeout=60)
-    finally:
-        if gui.poll() is None:
-            gui.kill()
-    assert gui.returncode == 0, err
+    painted, maps, status, err = _run_until_painted(
+        [str(bundle / "annotator"), "gui", "--smoke-exit-after-paint", "3"],
+        scrubbed_env(home, QT_QPA_PLATFORM="offscreen"), home)
+    assert status == 0, err
     assert "Traceback" not in err, err
     assert int(re.search(r"(\d+) colours", painted).group(1)) > 20, painted  # type: ignore[union-attr]
     mapped = {line.split()[-1] for line in maps.splitlines() if "/" in line}
@@ -238,6 +220,60 @@ def test_cli_gui_and_csv_from_the_bundle(bundle: Path, home: Path) -> None:
 
     version = run(bundle, home, "--version")
     assert f"schema revision: {head} (up to date)" in version.stdout
+
+
+def _run_until_painted(command: list[str], env: dict[str, str],
+                       cwd: Path) -> tuple[str, str, int, str]:
+    """Start the window, wait for its first paint; return (paint line, memory map,
+    exit status, stderr). The window must still be up when the map is read."""
+    gui = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        assert gui.stderr is not None
+        painted = ""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            line = gui.stderr.readline()
+            if not line or line.startswith("annotator: first paint"):
+                painted = line
+                break
+        assert painted, "the window never painted"
+        maps = Path(f"/proc/{gui.pid}/maps").read_text()
+        assert gui.poll() is None, "the window did not stay up"
+        _, err = gui.communicate(timeout=60)
+    finally:
+        if gui.poll() is None:
+            gui.kill()
+    return painted, maps, gui.returncode, err
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb not installed")
+def test_window_on_a_real_x_server_uses_the_bundled_xcb_libraries(
+        bundle: Path, tmp_path: Path) -> None:
+    """The xcb platform plugin (what a desktop uses) loads with the bundle's copies of
+    the X11 helper libraries a fresh Debian desktop lacks (icccm, keysyms, cursor)."""
+    home = tmp_path / "x-home"
+    (home / "run").mkdir(parents=True, mode=0o700)
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1400x900x24",
+                             "-nolisten", "tcp"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert xvfb.stdout is not None
+        display = xvfb.stdout.readline().strip()
+        assert display.isdigit(), "Xvfb did not start"
+        painted, maps, status, err = _run_until_painted(
+            [str(bundle / "annotator"), "gui", "--smoke-exit-after-paint", "1"],
+            scrubbed_env(home, QT_QPA_PLATFORM="xcb", DISPLAY=f":{display}"), home)
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=30)
+    assert status == 0 and "Traceback" not in err, err
+    assert int(re.search(r"(\d+) colours", painted).group(1)) > 20, painted  # type: ignore[union-attr]
+    mapped = {line.split()[-1] for line in maps.splitlines() if "/" in line}
+    for name in ("libqxcb.so", "libQt6XcbQpa.so.6", "libxcb-icccm.so.4",
+                 "libxcb-keysyms.so.1", "libxcb-cursor.so.0"):
+        where = [p for p in mapped if p.endswith("/" + name)]
+        assert where and all(p.startswith(str(bundle)) for p in where), (name, where)
 
 
 def test_desktop_entry_installs_into_the_menu(bundle: Path, tmp_path: Path) -> None:
