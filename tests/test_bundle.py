@@ -112,6 +112,8 @@ def test_bundle_contents(bundle: Path, built: Path) -> None:
                    "platformthemes/libqxdgdesktopportal.so",
                    "platforminputcontexts/libcomposeplatforminputcontextplugin.so"):
         assert (plugins / plugin).is_file(), plugin
+    dangling = [str(p) for p in bundle.rglob("*") if p.is_symlink() and not p.exists()]
+    assert not dangling, dangling
     qt_libs = [p.name for p in internal.rglob("libQt6*")]
     assert "libQt6Charts.so.6" in qt_libs
     leaked = [n for n in qt_libs if any(f"libQt6{mod}" in n for mod in EXCLUDED_QT)]
