@@ -44,3 +44,17 @@ def test_about_for_a_database_not_created_yet_creates_nothing(qtbot, tmp_path: P
     assert dialog.values["schema revision"].text().startswith("none yet")
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible() and not missing.parent.exists()
+
+
+def test_help_menu_about_in_the_real_window(qtbot, window, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bar = window.menuBar()
+    help_menu = next(a.menu() for a in bar.actions() if a.text() == "&Help")
+    about = next(a for a in help_menu.actions() if a.text() == "&About annotator")
+    about.trigger()
+    dialog = window.help.dialog
+    assert isinstance(dialog, AboutDialog) and dialog.isVisible()
+    assert dialog.values["database"].text() == str(db_path)
+    assert dialog.values["schema revision"].text() == f"{head_revision()} (up to date)"
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text().startswith(f"annotator: {__version__}\n")
+    dialog.close()
