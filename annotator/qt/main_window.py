@@ -15,6 +15,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from annotator.qt.controllers.articles import ArticlesController
+from annotator.qt.controllers.display import DisplayController
 from annotator.qt.controllers.editing import EditingController
 from annotator.qt.controllers.help import HelpController
 from annotator.qt.controllers.interop import InteropController
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.review = ReviewController(wb, self.panes)
         self.project_flows = ProjectController(wb)
         self.help = HelpController(wb)
+        self.display = DisplayController(wb)
 
         self._build_view_menu()
         self.panes.find(DetailsPane).dock.raise_()  # type: ignore[union-attr]

@@ -64,7 +64,10 @@ class RecentFiles(QObject):
 
     # --- the menu ----------------------------------------------------------------
     def build_menu(self, parent: QWidget | None = None) -> QMenu:
-        menu = QMenu("Recent &files", parent)
+        return self.attach(QMenu("Recent &files", parent))
+
+    def attach(self, menu: QMenu) -> QMenu:
+        """Fill ``menu`` (e.g. the window's File › Recent files), rebuilt on each show."""
         menu.setObjectName("recentFilesMenu")
         menu.aboutToShow.connect(self.refresh_menu)
         self.menu = menu

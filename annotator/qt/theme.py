@@ -98,6 +98,23 @@ def readable_fill(color: QColor, palette: QPalette, alpha: int = MAX_FILL_ALPHA)
     return out
 
 
+_CONTROLLERS: dict[int, ThemeController] = {}
+
+
+def theme_for(app: QApplication, settings: QSettings) -> ThemeController:
+    """The application's one theme controller (every window shares the palette).
+
+    A new window re-reads the remembered choice from its settings.
+    """
+    key = id(app)
+    controller = _CONTROLLERS.get(key)
+    if controller is None:
+        controller = _CONTROLLERS[key] = ThemeController(app, settings, app)
+    else:
+        controller.use_settings(settings)
+    return controller
+
+
 class ThemeController(QObject):
     """Applies the chosen mode to the application and keeps following the system."""
 
@@ -110,9 +127,6 @@ class ThemeController(QObject):
         self.settings = settings
         self._original_style = app.style().name()
         self._original_palette = QPalette(app.palette())
-        self.mode = str(settings.value(SETTING, "system"))
-        if self.mode not in {m for m, _ in MODES}:
-            self.mode = "system"
         self.dark = False
         self._touched = False  # True once this controller has replaced style or palette
         self.group = QActionGroup(self)
@@ -121,11 +135,18 @@ class ThemeController(QObject):
             action = QAction(title, self)
             action.setObjectName(f"theme_{key}")
             action.setCheckable(True)
-            action.setChecked(key == self.mode)
             action.triggered.connect(lambda _=False, k=key: self.set_mode(k))
             self.group.addAction(action)
             self.actions[key] = action
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_changed)
+        self.mode = "system"
+        self.use_settings(settings)
+
+    def use_settings(self, settings: QSettings) -> None:
+        self.settings = settings
+        mode = str(settings.value(SETTING, "system"))
+        self.mode = mode if mode in self.actions else "system"
+        self.actions[self.mode].setChecked(True)
         self.apply()
 
     def menu(self, parent: QWidget | None = None) -> QMenu:

@@ -8,6 +8,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from annotator.domain.errors import UserInputError
+from annotator.qt.recent_files import RecentFiles
 from annotator.qt.workbench import Workbench
 from annotator.services import articles
 from annotator.services.changes import Changes
@@ -24,6 +25,9 @@ class ArticlesController:
                 QKeySequence.StandardKey.Open, menu="&File", section=0,
                 help="open or import articles")
         act.add("actionImportFolder", "Import &folder…", self.import_folder, menu="&File")
+        self.recent = RecentFiles(wb.settings, lambda path: self.import_paths([path]), wb)
+        self.recent.pruned.connect(lambda message: wb.status(message, 8000))
+        self.recent.attach(act.menu("&File/Recent &files"))
         act.add("actionPasteArticle", "&Paste as new article…", self.paste_article,
                 "Ctrl+Shift+V", menu="&File", help="paste text as a new article")
         act.add("actionArticleDetails", "Article &details…", self.edit_article_metadata,
@@ -65,6 +69,7 @@ class ArticlesController:
                                     "\n".join(report.warnings))
         ids = report.article_ids
         if ids:
+            self.recent.add(*reversed(paths))  # the one shown (the last) ends up on top
             wb.apply_changes(report.changes)
             wb.open_article(ids[-1])
             dupes = [a for a in report.imported if a.duplicate]

@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
 
+from annotator.qt.find_bar import FindBar
 from annotator.qt.palette import LabelPalette, swatch
 from annotator.qt.pane import Pane
 from annotator.services.changes import Changes
@@ -21,7 +22,9 @@ class ArticlePane(Pane):
         wb = self.wb
         view = wb.view
         view.tooltip_provider = self.tooltip_for
-        view.annotationClicked.connect(lambda aid: wb.select(aid))
+        # A click selects the annotation and leaves the caret where it was clicked.
+        view.annotationClicked.connect(lambda aid: wb.select(aid, scroll_text=False))
+        view.boundaryWarning.connect(self._boundary_warning)
         view.contextMenuAt.connect(self._context_menu)
         self.palette = LabelPalette(wb.window)
         self.palette.labelChosen.connect(self._tag)
@@ -36,9 +39,21 @@ class ArticlePane(Pane):
         layout.addWidget(self.header)
         layout.addWidget(self.palette)
         layout.addWidget(view, 1)
+        self.find_bar = FindBar(view, center)
+        layout.addWidget(self.find_bar)
+        for action, help_text in (
+                (self.find_bar.find_action, "find words in the article (all hits marked)"),
+                (self.find_bar.next_action, "next hit of the search"),
+                (self.find_bar.prev_action, "previous hit of the search")):
+            wb.actions.adopt(action, menu="&Edit", section=4, help=help_text)
         self._layer_state: tuple[object, ...] = ()
         self._apply_labels()
         return center
+
+    def _boundary_warning(self, message: str) -> None:
+        """A selection or annotation starts or ends inside a word: say so."""
+        if message:
+            self.wb.status(message, 8000)
 
     def _tag(self, key: str) -> None:
         if self.wb.editing is not None:
