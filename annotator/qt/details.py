@@ -8,7 +8,7 @@ more than the last fraction of a second of typing.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtGui import QPalette, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -116,7 +116,7 @@ class AnnotationDetails(QWidget):
 
         self.meta = QLabel()
         self.meta.setObjectName("detailsMeta")
-        self.meta.setStyleSheet("color:#555")
+        self.meta.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # grey, light or dark
         self.meta.setWordWrap(True)
         form.addRow("", self.meta)
 

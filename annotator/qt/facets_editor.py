@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -104,7 +105,8 @@ class FacetsEditor(QWidget):
             widget = self._make_field(name)
             widget.setObjectName(f"facet_{name}")
             hint = QLabel()
-            hint.setStyleSheet("color:#777; font-size:8.5pt")
+            hint.setStyleSheet("font-size:8.5pt")
+            hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # grey, light or dark
             hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             hint.hide()
             box = QVBoxLayout()

@@ -15,7 +15,6 @@ from bisect import bisect_left, bisect_right
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QTextCharFormat
 from PySide6.QtWidgets import (
-    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -81,11 +80,15 @@ class FindBar(QWidget):
         self.field.setObjectName("findField")
         self.field.setPlaceholderText("Find in article (Enter: next, Shift+Enter: previous)")
         self.field.setClearButtonEnabled(True)
+        self.field.setMinimumWidth(150)
         self.field.textChanged.connect(self._query_changed)
         self.field.step.connect(self.step)
         self.field.closeRequested.connect(self.close_bar)
         layout.addWidget(self.field, 1)
-        self.case = QCheckBox("Match case")
+        self.case = QToolButton()
+        self.case.setText("Aa")
+        self.case.setCheckable(True)
+        self.case.setToolTip("Match case")
         self.case.setObjectName("findMatchCase")
         self.case.toggled.connect(lambda _on: self._query_changed(self.field.text()))
         layout.addWidget(self.case)
@@ -101,7 +104,7 @@ class FindBar(QWidget):
         layout.addWidget(self.next_button)
         self.count = QLabel()
         self.count.setObjectName("findCount")
-        self.count.setMinimumWidth(110)
+        self.count.setMinimumWidth(70)
         layout.addWidget(self.count)
         close = QToolButton()
         close.setText("✕")
