@@ -46,7 +46,7 @@ def generate_article(rng: random.Random, chars: int) -> str:
     return "\n".join(paragraphs)[:chars]
 
 
-def measure(quick: bool = False) -> dict[str, Any]:
+def measure(quick: bool = False, text: str | None = None) -> dict[str, Any]:
     """``{"find_1mb": result}`` in benchmarks/run.py's result format."""
     sys.path.insert(0, str(REPO))
     if not os.environ.get("DISPLAY") and "QT_QPA_PLATFORM" not in os.environ:
@@ -62,7 +62,9 @@ def measure(quick: bool = False) -> dict[str, Any]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     chars = 250_000 if quick else 1_000_000
     repeats = 3 if quick else 7
-    text = generate_article(random.Random(20240611), chars)
+    if text is None:
+        text = generate_article(random.Random(20240611), chars)
+    chars = len(text)
     host = QWidget()
     layout = QVBoxLayout(host)
     view = ArticleView()
@@ -111,6 +113,22 @@ def measure(quick: bool = False) -> dict[str, Any]:
           file=sys.stderr)
     host.close()
     return {"find_1mb": res}
+
+
+def _run(ctx: Any) -> None:  # ctx: harness.Context
+    ctx.qt  # the run's one QApplication, created before any widget  # noqa: B018
+    for name, result in measure(ctx.quick, ctx.text).items():
+        ctx.add(name, result)
+
+
+def _measures() -> list[Any]:
+    from harness import Measure
+
+    return [Measure("find", _run, "find_1mb: find bar query on 1 MB (search + visible "
+                    "marks) vs a bare regex search", needs_qt=True)]
+
+
+MEASURES = _measures()
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ MODULES = [
     "bench_memory",
     "bench_export",
     "bench_suggest",
+    "bench_find",
     "bench_startup",
 ]
 
