@@ -28,7 +28,7 @@ def bench(qtbot):  # type: ignore[no-untyped-def]
     bar = FindBar(view)
     layout.addWidget(view)
     layout.addWidget(bar)
-    host.addActions(bar.actions())
+    host.addActions(bar.commands())
     qtbot.addWidget(host)
     host.resize(800, 500)
     article = Article(id=1, title="t", outlet="", url="", published="", text=TEXT,

@@ -61,7 +61,7 @@ class _FindField(QLineEdit):
 
 
 class FindBar(QWidget):
-    """Find bar bound to one article view; ``actions()`` go on the window."""
+    """Find bar bound to one article view; ``commands()`` go on the window."""
 
     def __init__(self, view: ArticleView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,7 +129,7 @@ class FindBar(QWidget):
         view.articleShown.connect(self._article_changed)
         self.hide()
 
-    def actions(self) -> list[QAction]:  # type: ignore[override]
+    def commands(self) -> list[QAction]:
         return [self.find_action, self.next_action, self.prev_action]
 
     # --- opening and closing ---------------------------------------------
