@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Further subcommands live in their own modules under annotator/cli/, each with
 # NAME, register(subparsers) and run(project, args) -> exit status.
-COMMAND_MODULES = ("agreement", "stats", "merge", "interop", "search", "suggest", "tag")
+COMMAND_MODULES = ("agreement", "stats", "merge", "interop", "search", "suggest", "tag",
+                   "sources")
 
 
 def _command_modules() -> list[Any]:

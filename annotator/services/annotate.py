@@ -24,6 +24,7 @@ from annotator.domain.model import (
     recut,
     utc_now_iso,
 )
+from annotator.services import sources
 from annotator.services.changes import AnnotationChange, Changes
 from annotator.services.project import Project
 from annotator.storage import crud
@@ -186,6 +187,8 @@ def apply_edit(
                 raise ConflictError("that annotation already exists (restored by someone "
                                     "else?)", theirs=None, mine=ann)
             crud.insert_annotation(session=session, annotation=ann)
+            if ann.has_source:
+                sources.link_now(session, [ann.id])
             crud.add_event(session=session, annotation=ann, actor=who,
                            action="restored" if edit.restore else "created",
                            detail={"label": ann.label, "start": ann.start, "end": ann.end})
@@ -244,6 +247,8 @@ def apply_edit(
                                       expected_version=current.version):
             raise ConflictError("someone else changed this annotation at the same moment",
                                 theirs=None, mine=after)
+        if {"source_start", "source_end", "label", "facets"} & changes.keys():
+            sources.link_now(session, [after.id])  # the registry follows the mention
         crud.add_event(
             session=session, annotation=after, actor=who, action=_action_for(changes),
             detail={key: [getattr(current, key), getattr(after, key)] for key in changes},

@@ -29,7 +29,9 @@ FOUNDATION_COLUMNS = (
 FACET_COLUMNS = FACET_NAMES
 """One column per source facet (vocabulary words; empty = not recorded)."""
 
-CSV_COLUMNS = FOUNDATION_COLUMNS + FACET_COLUMNS + ("score", "band")
+CSV_COLUMNS = FOUNDATION_COLUMNS + FACET_COLUMNS + ("score", "band", "source_id")
+"""``source_id`` (last): the source-registry entry the mention links to (empty if none);
+ids derive from the matching rules' key, so an import re-links to the same id."""
 
 
 def export_csv(
@@ -61,6 +63,9 @@ def export_csv(
                 extra_cache[key] = cells
         return cells
 
+    from annotator.services.sources import source_ids_for_export
+
+    source_of = source_ids_for_export(project, article_id=article_id)
     with project.reading() as session:
         articles = list(crud.iter_article_texts(session=session, article_id=article_id))
         if article_id is not None and not articles:
@@ -81,7 +86,7 @@ def export_csv(
                     s_start if has_source else "", s_end if has_source else "",
                     n_(text[s_start:s_end]) if has_source else "",
                     n_(note), created, updated,
-                ) + extras(label_key, facets_json))
+                ) + extras(label_key, facets_json) + (source_of.get(ann_id, ""),))
                 if len(rows) >= 5000:
                     writer.writerows(rows)
                     n += len(rows)

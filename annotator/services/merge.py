@@ -75,6 +75,7 @@ from annotator.domain.facets import ENUM_FACETS, Facets
 from annotator.domain.facets_codec import EMPTY_JSON, canonical_facets_json, encode_facets
 from annotator.domain.model import Annotation, Article, Label, check_span, recut, utc_now_iso
 from annotator.domain.text_import import sha256_text
+from annotator.services import sources
 from annotator.services.changes import Changes
 from annotator.services.export_csv import CSV_COLUMNS, FACET_COLUMNS, FOUNDATION_COLUMNS
 from annotator.services.project import Project
@@ -217,6 +218,7 @@ class _Source:
     labels: dict[str, Label] = field(default_factory=dict)  # project files: by key
     events: dict[str, list[review_crud.EventTuple]] = field(default_factory=dict)
     comments: list[review_crud.CommentTuple] = field(default_factory=list)
+    registry: sources.Registry | None = None  # project files: their source registry
 
 
 def _kind_of(path: Path) -> str:
@@ -265,12 +267,15 @@ def _read_project_file(path: Path) -> _Source:
                 events = review_crud.events_for(
                     session=session, annotation_ids=[a.id for a in annotations])
                 comments = review_crud.list_comments(session=session)
+                registry = sources.read_registry(session)
         except SQLAlchemyError as exc:
             raise UserInputError(f"{shown}: cannot read the project file "
                                  f"({type(exc).__name__})") from None
         finally:
             engine.dispose()
-    return _validate_project_file(shown, labels, articles, annotations, events, comments)
+    read = _validate_project_file(shown, labels, articles, annotations, events, comments)
+    read.registry = registry
+    return read
 
 
 def _check_annotator_tables(copy: Path, shown: str) -> None:
@@ -565,6 +570,8 @@ def _merge(session: Session, source: _Source, *, actor: str) -> MergeReport:
                  "start": ann.start, "end": ann.end}, ensure_ascii=False)))
             touched.add(ann.article_id)
         review_crud.insert_events(session=session, events=copied)
+        if source.registry is not None:
+            sources.import_registry(session, source.registry, [a.id for a in to_add])
     report.annotations_added = len(to_add)
     report.added_ids = [a.id for a in to_add]
     report.events_added = _merge_events(session, source, identical)

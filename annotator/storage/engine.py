@@ -154,9 +154,11 @@ def upgrade_schema(engine: Engine) -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         if conn.dialect.name == "sqlite":
-            from annotator.storage.search_schema import ensure_sqlite
+            from annotator.storage import search_schema, source_schema
 
-            ensure_sqlite(conn)  # a later migration that recreated a table drops triggers
+            # A later migration that recreated a table dropped its triggers: repair.
+            search_schema.ensure_sqlite(conn)
+            source_schema.ensure_sqlite(conn)
 
 
 def open_engine(db: str | Path) -> Engine:

@@ -142,3 +142,51 @@ class SuggestionRejectionRow(SQLModel, table=True):
     source_end: int = -1
     rejected_by: str = ""
     rejected_at: str = ""
+
+
+class SourceRow(SQLModel, table=True):
+    """A source entry of the registry (who or what claims rest on, across articles)."""
+
+    __tablename__ = "source"
+    __table_args__ = (Index("ix_source_claims", "claims"),)
+
+    id: str = Field(primary_key=True, max_length=24)
+    kind: str = Field(max_length=16)
+    name: str
+    outlet: str = ""
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    claims: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    """Kept by triggers on ``annotation_source`` (the Sources pane sorts on it)."""
+    created_at: str
+    updated_at: str
+
+
+class SourceAliasRow(SQLModel, table=True):
+    """A match key that leads to a source (its own key, renames, merged entries' keys)."""
+
+    __tablename__ = "source_alias"
+    __table_args__ = (Index("ix_source_alias_source", "source_id"),)
+
+    key: str = Field(primary_key=True)
+    source_id: str = Field(foreign_key="source.id", ondelete="CASCADE", max_length=24)
+
+
+class AnnotationSourceRow(SQLModel, table=True):
+    """Which source an annotation's source mention links to (``manual``: the analyst's)."""
+
+    __tablename__ = "annotation_source"
+    __table_args__ = (Index("ix_annotation_source_source", "source_id"),)
+
+    annotation_id: str = Field(primary_key=True, foreign_key="annotation.id",
+                               ondelete="CASCADE", max_length=36)
+    source_id: str = Field(foreign_key="source.id", max_length=24)
+    manual: bool = False
+
+
+class SourcePendingRow(SQLModel, table=True):
+    """Annotations whose mention changed and still need (re)linking (filled by triggers)."""
+
+    __tablename__ = "source_pending"
+
+    annotation_id: str = Field(primary_key=True, foreign_key="annotation.id",
+                               ondelete="CASCADE", max_length=36)

@@ -1,0 +1,341 @@
+"""Data access for the source registry (entries, aliases, links, pending queue).
+
+Matching itself is domain logic (``annotator.domain.source_registry``); this module
+only reads what the matcher needs and writes its decisions, in batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BindParameter, bindparam, text
+from sqlmodel import Session
+
+
+@dataclass(frozen=True)
+class MentionInput:
+    annotation_id: str
+    article_id: int
+    label: str
+    facets: str
+    mention: str
+    """Empty when the annotation has no source mention (any more)."""
+    outlet: str
+    manual_source: str | None
+    """The source the analyst linked it to by hand (kept as is), else None."""
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    id: str
+    kind: str
+    name: str
+    outlet: str
+    note: str
+    claims: int
+    created_at: str
+    updated_at: str
+
+
+_ENTRY = "s.id, s.kind, s.name, s.outlet, s.note, s.claims, s.created_at, s.updated_at"
+
+
+def _entry(row: Sequence[object]) -> SourceEntry:
+    return SourceEntry(str(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]),
+                       int(str(row[5])), str(row[6]), str(row[7]))
+
+
+def _in(name: str) -> BindParameter[Any]:
+    return bindparam(name, expanding=True)
+
+
+def pending_ids(*, session: Session, limit: int) -> list[str]:
+    rows = session.execute(text("SELECT annotation_id FROM source_pending "
+                                "ORDER BY annotation_id LIMIT :n"), {"n": limit})
+    return [str(r[0]) for r in rows]
+
+
+def count_pending(*, session: Session) -> int:
+    return int(session.execute(text("SELECT count(*) FROM source_pending")).scalar() or 0)
+
+
+def mention_inputs(*, session: Session, annotation_ids: Sequence[str]) -> list[MentionInput]:
+    """What the matcher needs for each annotation (mention text cut by the database)."""
+    if not annotation_ids:
+        return []
+    stmt = text(
+        "SELECT a.id, a.article_id, a.label, a.facets, "
+        "CASE WHEN a.source_start IS NULL OR a.source_end IS NULL THEN '' ELSE "
+        "substr(ar.text, a.source_start + 1, a.source_end - a.source_start) END, "
+        "ar.outlet, CASE WHEN l.manual THEN l.source_id END "
+        "FROM annotation a JOIN article ar ON ar.id = a.article_id "
+        "LEFT JOIN annotation_source l ON l.annotation_id = a.id "
+        "WHERE a.id IN :ids").bindparams(_in("ids"))
+    return [MentionInput(str(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4] or ""),
+                         str(r[5] or ""), None if r[6] is None else str(r[6]))
+            for r in session.execute(stmt, {"ids": list(annotation_ids)})]
+
+
+def sources_for_keys(*, session: Session, keys: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    stmt = text("SELECT key, source_id FROM source_alias WHERE key IN :keys").bindparams(
+        _in("keys"))
+    return {str(r[0]): str(r[1]) for r in session.execute(stmt, {"keys": wanted})}
+
+
+def existing_source_ids(*, session: Session, ids: Iterable[str]) -> set[str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    stmt = text("SELECT id FROM source WHERE id IN :ids").bindparams(_in("ids"))
+    return {str(r[0]) for r in session.execute(stmt, {"ids": wanted})}
+
+
+def add_sources(*, session: Session, entries: Sequence[tuple[str, str, str, str, str]],
+                stamp: str) -> None:
+    """``(id, kind, name, outlet, key)`` per new entry; each key (if any) becomes its first
+    alias (an entry split off by the analyst has none: the rules never lead to it)."""
+    if not entries:
+        return
+    session.execute(text(
+        "INSERT INTO source (id, kind, name, outlet, note, claims, created_at, updated_at) "
+        "VALUES (:id, :kind, :name, :outlet, '', 0, :at, :at)"),
+        [{"id": i, "kind": k, "name": n, "outlet": o, "at": stamp}
+         for i, k, n, o, _ in entries])
+    add_aliases(session=session, aliases=[(key, i) for i, _, _, _, key in entries if key])
+
+
+def add_aliases(*, session: Session, aliases: Sequence[tuple[str, str]]) -> None:
+    if aliases:
+        session.execute(text("INSERT INTO source_alias (key, source_id) VALUES (:k, :s)"),
+                        [{"k": k, "s": s} for k, s in aliases])
+
+
+def set_links(*, session: Session, links: Sequence[tuple[str, str]], manual: bool = False
+              ) -> None:
+    """Link ``(annotation_id, source_id)`` pairs, replacing an existing link."""
+    if not links:
+        return
+    ids = [a for a, _ in links]
+    current = {str(r[0]): str(r[1]) for r in session.execute(text(
+        "SELECT annotation_id, source_id FROM annotation_source WHERE annotation_id IN :ids"
+    ).bindparams(_in("ids")), {"ids": ids})}
+    new = [{"a": a, "s": s, "m": manual} for a, s in links if a not in current]
+    changed = [{"a": a, "s": s, "m": manual} for a, s in links
+               if a in current and (current[a] != s or manual)]
+    if new:
+        session.execute(text("INSERT INTO annotation_source (annotation_id, source_id, manual) "
+                             "VALUES (:a, :s, :m)"), new)
+    if changed:
+        session.execute(text("UPDATE annotation_source SET source_id = :s, manual = :m "
+                             "WHERE annotation_id = :a"), changed)
+
+
+def delete_links(*, session: Session, annotation_ids: Sequence[str]) -> None:
+    if annotation_ids:
+        session.execute(text("DELETE FROM annotation_source WHERE annotation_id IN :ids")
+                        .bindparams(_in("ids")), {"ids": list(annotation_ids)})
+
+
+def clear_pending(*, session: Session, annotation_ids: Sequence[str]) -> None:
+    if annotation_ids:
+        session.execute(text("DELETE FROM source_pending WHERE annotation_id IN :ids")
+                        .bindparams(_in("ids")), {"ids": list(annotation_ids)})
+
+
+# --- reading the registry -------------------------------------------------------------
+
+def list_entries(*, session: Session, limit: int | None = None, offset: int = 0,
+                 kind: str | None = None, name_like: str | None = None,
+                 include_empty: bool = True) -> list[SourceEntry]:
+    """Entries by claim count (most first), then name; uses ``ix_source_claims``."""
+    where: list[str] = [] if include_empty else ["s.claims > 0"]
+    params: dict[str, object] = {"n": limit if limit is not None else -1, "o": offset}
+    if kind:
+        where.append("s.kind = :kind")
+        params["kind"] = kind
+    if name_like:
+        where.append("lower(s.name) LIKE :like")
+        params["like"] = f"%{name_like.lower()}%"
+    clause = f"WHERE {' AND '.join(where)} " if where else ""
+    limit_sql = "LIMIT :n OFFSET :o" if limit is not None else ""
+    if limit is None:
+        params.pop("n")
+        params.pop("o")
+    rows = session.execute(text(f"SELECT {_ENTRY} FROM source s {clause}"
+                                f"ORDER BY s.claims DESC, s.name, s.id {limit_sql}"), params)
+    return [_entry(r) for r in rows]
+
+
+def get_entry(*, session: Session, source_id: str) -> SourceEntry | None:
+    row = session.execute(text(f"SELECT {_ENTRY} FROM source s WHERE s.id = :i"),
+                          {"i": source_id}).first()
+    return _entry(row) if row else None
+
+
+def aliases_of(*, session: Session, source_ids: Sequence[str]) -> dict[str, list[str]]:
+    if not source_ids:
+        return {}
+    out: dict[str, list[str]] = {i: [] for i in source_ids}
+    for key, sid in session.execute(text(
+            "SELECT key, source_id FROM source_alias WHERE source_id IN :ids ORDER BY key")
+            .bindparams(_in("ids")), {"ids": list(source_ids)}):
+        out[str(sid)].append(str(key))
+    return out
+
+
+def spread_of(*, session: Session, source_ids: Sequence[str]
+              ) -> dict[str, tuple[int, list[str], str, str]]:
+    """Per entry: (articles, outlets, first published, last published) of its claims."""
+    if not source_ids:
+        return {}
+    out: dict[str, tuple[int, list[str], str, str]] = {}
+    rows = session.execute(text(
+        "SELECT l.source_id, count(DISTINCT a.article_id), "
+        "min(CASE WHEN ar.published <> '' THEN ar.published END), "
+        "max(CASE WHEN ar.published <> '' THEN ar.published END) "
+        "FROM annotation_source l JOIN annotation a ON a.id = l.annotation_id "
+        "JOIN article ar ON ar.id = a.article_id WHERE l.source_id IN :ids "
+        "GROUP BY l.source_id").bindparams(_in("ids")), {"ids": list(source_ids)})
+    for sid, n_articles, first, last in rows:
+        out[str(sid)] = (int(n_articles), [], str(first or ""), str(last or ""))
+    for sid, outlet in session.execute(text(
+            "SELECT DISTINCT l.source_id, ar.outlet FROM annotation_source l "
+            "JOIN annotation a ON a.id = l.annotation_id JOIN article ar ON ar.id = a.article_id "
+            "WHERE l.source_id IN :ids ORDER BY ar.outlet").bindparams(_in("ids")),
+            {"ids": list(source_ids)}):
+        if str(sid) in out and outlet:
+            out[str(sid)][1].append(str(outlet))
+    return out
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    annotation_id: str
+    article_id: int
+    annotator: str
+    label: str
+    start: int
+    end: int
+    text: str
+    facets: str
+    source_start: int | None
+    source_end: int | None
+    title: str
+    outlet: str
+    published: str
+    left: str
+    right: str
+    mention: str
+    manual: bool
+
+
+def claims_of(*, session: Session, source_id: str, context: int = 60,
+              exclude_article: int | None = None, limit: int | None = None) -> list[ClaimRow]:
+    """An entry's claims with KWIC context cut by the database, in article order."""
+    params: dict[str, object] = {"sid": source_id, "w": context}
+    extra = ""
+    if exclude_article is not None:
+        extra = " AND a.article_id <> :ex"
+        params["ex"] = exclude_article
+    tail = ""
+    if limit is not None:
+        tail = " LIMIT :n"
+        params["n"] = limit
+    rows = session.execute(text(
+        'SELECT a.id, a.article_id, a.annotator, a.label, a.start, a."end", a.text, a.facets, '
+        "a.source_start, a.source_end, ar.title, ar.outlet, ar.published, "
+        "substr(ar.text, CASE WHEN a.start > :w THEN a.start - :w ELSE 0 END + 1, "
+        "CASE WHEN a.start > :w THEN :w ELSE a.start END), "
+        'substr(ar.text, a."end" + 1, :w), '
+        "CASE WHEN a.source_start IS NULL OR a.source_end IS NULL THEN '' ELSE "
+        "substr(ar.text, a.source_start + 1, a.source_end - a.source_start) END, l.manual "
+        "FROM annotation_source l JOIN annotation a ON a.id = l.annotation_id "
+        "JOIN article ar ON ar.id = a.article_id "
+        f"WHERE l.source_id = :sid{extra} ORDER BY a.article_id, a.start, a.id{tail}"), params)
+    return [ClaimRow(str(r[0]), int(r[1]), str(r[2]), str(r[3]), int(r[4]), int(r[5]),
+                     str(r[6]), str(r[7]), None if r[8] is None else int(r[8]),
+                     None if r[9] is None else int(r[9]), str(r[10]), str(r[11]),
+                     str(r[12]), str(r[13] or ""), str(r[14] or ""), str(r[15] or ""),
+                     bool(r[16])) for r in rows]
+
+
+def source_ids_of(*, session: Session, annotation_ids: Sequence[str]) -> dict[str, str]:
+    if not annotation_ids:
+        return {}
+    out: dict[str, str] = {}
+    ids = list(annotation_ids)
+    for i in range(0, len(ids), 5000):
+        for aid, sid in session.execute(text(
+                "SELECT annotation_id, source_id FROM annotation_source "
+                "WHERE annotation_id IN :ids").bindparams(_in("ids")), {"ids": ids[i:i + 5000]}):
+            out[str(aid)] = str(sid)
+    return out
+
+
+def source_ids_in_article(*, session: Session, article_id: int) -> dict[str, str]:
+    rows = session.execute(text(
+        "SELECT l.annotation_id, l.source_id FROM annotation_source l "
+        "JOIN annotation a ON a.id = l.annotation_id WHERE a.article_id = :aid"),
+        {"aid": article_id})
+    return {str(a): str(s) for a, s in rows}
+
+
+# --- editing entries ------------------------------------------------------------------
+
+def rename(*, session: Session, source_id: str, name: str, stamp: str) -> None:
+    session.execute(text("UPDATE source SET name = :n, updated_at = :t WHERE id = :i"),
+                    {"n": name, "t": stamp, "i": source_id})
+
+
+def set_note(*, session: Session, source_id: str, note: str, stamp: str) -> None:
+    session.execute(text("UPDATE source SET note = :n, updated_at = :t WHERE id = :i"),
+                    {"n": note, "t": stamp, "i": source_id})
+
+
+def merge_into(*, session: Session, target: str, others: Sequence[str], stamp: str) -> None:
+    """Move links and aliases of ``others`` to ``target``; delete ``others``."""
+    params = {"t": target, "ids": list(others), "at": stamp}
+    session.execute(text("UPDATE annotation_source SET source_id = :t WHERE source_id IN :ids")
+                    .bindparams(_in("ids")), params)
+    session.execute(text("UPDATE source_alias SET source_id = :t WHERE source_id IN :ids")
+                    .bindparams(_in("ids")), params)
+    notes = [str(r[0]) for r in session.execute(text(
+        "SELECT note FROM source WHERE id IN :ids AND note <> '' ORDER BY id")
+        .bindparams(_in("ids")), params)]
+    if notes:
+        current = session.execute(text("SELECT note FROM source WHERE id = :t"),
+                                  params).scalar() or ""
+        joined = "\n".join([str(current)] + notes if current else notes)
+        session.execute(text("UPDATE source SET note = :n WHERE id = :t"),
+                        {"n": joined, "t": target})
+    session.execute(text("DELETE FROM source WHERE id IN :ids").bindparams(_in("ids")), params)
+    session.execute(text("UPDATE source SET updated_at = :at WHERE id = :t"), params)
+
+
+def key_owner(*, session: Session, key: str) -> str | None:
+    value = session.execute(text("SELECT source_id FROM source_alias WHERE key = :k"),
+                            {"k": key}).scalar()
+    return None if value is None else str(value)
+
+
+def all_aliases(*, session: Session) -> list[tuple[str, str]]:
+    return [(str(k), str(s)) for k, s in session.execute(
+        text("SELECT key, source_id FROM source_alias ORDER BY key"))]
+
+
+def all_links(*, session: Session) -> dict[str, tuple[str, bool]]:
+    return {str(a): (str(s), bool(m)) for a, s, m in session.execute(
+        text("SELECT annotation_id, source_id, manual FROM annotation_source"))}
+
+
+def append_note(*, session: Session, source_id: str, note: str) -> None:
+    current = str(session.execute(text("SELECT note FROM source WHERE id = :i"),
+                                  {"i": source_id}).scalar() or "")
+    if note and note not in current:
+        session.execute(text("UPDATE source SET note = :n WHERE id = :i"),
+                        {"n": f"{current}\n{note}" if current else note, "i": source_id})
