@@ -129,6 +129,26 @@ def test_tagging_links_at_once_and_registry_lists(project: Project, tmp_path: Pa
     assert text[c.start:c.end] == c.text and c.left == text[max(0, c.start - 60):c.start]
     other = sources.show_source(project, _link(project, a1), exclude_article=aid)
     assert [x.annotation_id for x in other.claims] == [b1]  # "this source elsewhere"
+    # the spread kept by triggers agrees with a recount, also after deletes and edits
+    with project.reading() as session:
+        assert source_crud.spread_check(session=session) == []
+    annotate.apply_edit(project, annotate.DeleteAnnotation(b1), actor="ana")
+    from sqlalchemy import text as sql
+
+    with project.transaction() as session:
+        session.execute(sql("UPDATE article SET outlet = 'AFP', published = '2026-01-02' "
+                            "WHERE id = :i"), {"i": aid})
+    detail = sources.show_source(project, _link(project, a1))
+    assert detail.summary.outlets == ("AFP",) and detail.summary.articles == 1
+    assert detail.summary.first_seen == detail.summary.last_seen == "2026-01-02"
+    qatari = sources.show_source(project, _link(project, a3)).summary
+    assert qatari.outlets == ("AFP",)  # re-linked: the outlet is part of an unnamed key
+    with project.transaction() as session:
+        session.execute(sql("DELETE FROM article WHERE id = :i"), {"i": aid2})
+    with project.reading() as session:
+        assert source_crud.spread_check(session=session) == []
+    assert {s.source_id for s in sources.list_sources(project)} == {
+        _link(project, x) for x in (a1, a2, a3, a4)}
 
 
 def test_bulk_writes_are_queued_and_linked_on_read(project: Project, tmp_path: Path) -> None:

@@ -113,16 +113,30 @@ def _plain(text: str) -> str:
 
 
 def _drop_prefixes(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> list[str]:
-    changed = True
-    while changed and words:
-        changed = False
-        for phrase in phrases:
+    """Drop leading phrases (longest first) while at least one word would remain."""
+    by_first = _by_first_word(phrases)
+    while len(words) > 1:
+        for phrase in by_first.get(words[0], ()):
             n = len(phrase)
             if len(words) > n and tuple(words[:n]) == phrase:
                 words = words[n:]
-                changed = True
                 break
+        else:
+            return words
     return words
+
+
+_FIRST_WORD_CACHE: dict[int, dict[str, list[tuple[str, ...]]]] = {}
+
+
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    table = _FIRST_WORD_CACHE.get(id(phrases))
+    if table is None:
+        table = {}
+        for phrase in phrases:  # already longest first
+            table.setdefault(phrase[0], []).append(phrase)
+        _FIRST_WORD_CACHE[id(phrases)] = table
+    return table
 
 
 def _strip_possessive(word: str, suffixes: tuple[str, ...]) -> str:

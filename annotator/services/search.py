@@ -11,7 +11,6 @@ cursor, so the first page costs the same however many hits there are.
 
 from __future__ import annotations
 
-import bisect
 import csv
 import io
 from collections.abc import Iterable, Iterator
@@ -208,13 +207,20 @@ def _text_page(session: Session, query: Query, flt: SearchFilters, matcher: _Mat
     while True:
         rows = search_crud.text_rows(session=session, query=query, from_article=from_article,
                                      limit=_ARTICLES_PER_FETCH, articles=flt.articles())
+        found = []
         for row in rows:
             spans = offsets_from_highlight(row.marked) if row.marked is not None \
                 else locate(query, row.text)
             if after and row.article_id == after[0]:
                 spans = [s for s in spans if s[0] > after[1]]
             if spans:
-                hits.extend(_place_text_hits(session, row, spans, flt, matcher))
+                found.append((row, spans))
+        containing = search_crud.containing_annotations(
+            session=session, hits=[(row.article_id, s, e) for row, spans in found
+                                   for s, e in spans[:limit]],
+            annotations=flt.annotations())
+        for row, spans in found:
+            hits.extend(_place_text_hits(row, spans, containing, flt, matcher))
             if len(hits) >= limit:
                 return hits, False
         if len(rows) < _ARTICLES_PER_FETCH:
@@ -222,20 +228,17 @@ def _text_page(session: Session, query: Query, flt: SearchFilters, matcher: _Mat
         from_article = rows[-1].article_id + 1
 
 
-def _place_text_hits(session: Session, row: search_crud.TextRow,
-                     spans: list[tuple[int, int]], flt: SearchFilters,
-                     matcher: _Matcher) -> list[Hit]:
+def _place_text_hits(row: search_crud.TextRow, spans: list[tuple[int, int]],
+                     containing: dict[tuple[int, int, int], list[search_crud.SpanRow]],
+                     flt: SearchFilters, matcher: _Matcher) -> list[Hit]:
     """Text hits with the innermost (filter-matching) annotation containing each."""
-    anns = search_crud.spans_in_article(session=session, article_id=row.article_id,
-                                        annotations=flt.annotations())
-    anns = [a for a in anns if matcher.accepts(a.label, a.facets)]
-    starts = [a.start for a in anns]
     out = []
     for s, e in spans:
-        inner = None
-        for a in anns[:bisect.bisect_right(starts, s)]:
-            if a.end >= e and (inner is None or a.end - a.start < inner.end - inner.start):
-                inner = a
+        around = containing.get((row.article_id, s, e))
+        if around is None:  # beyond the first `limit` hits of this article: look it up
+            break
+        inner = min((a for a in around if matcher.accepts(a.label, a.facets)),
+                    key=lambda a: (a.end - a.start, a.start, a.annotation_id), default=None)
         if inner is None and flt.on_annotations:
             continue
         left, right = _context(row.text, s, e)

@@ -31,6 +31,7 @@ from annotator.domain.rubric import score
 from annotator.domain.source_registry import (
     KIND_NAMES,
     MatchRules,
+    SourceMatch,
     alias_key,
     describe_key,
     load_rules,
@@ -55,12 +56,28 @@ def rules() -> MatchRules:
     return _rules(str(RULES_PATH))
 
 
+@lru_cache(maxsize=4096)
 def _facet_cells(facets_json: str) -> tuple[str, str]:
     try:
         cells = decode_facets(facets_json).to_export_row()
     except ValueError:
         return "", ""
     return str(cells.get("named", "")), str(cells.get("affiliation", ""))
+
+
+_MATCH_CACHE: dict[tuple[str, str, str, str, str], SourceMatch | None] = {}
+
+
+def _match(mention: str, label: str, named: str, affiliation: str, outlet: str,
+           r: MatchRules) -> SourceMatch | None:
+    """:func:`match_key`, memoised: the same few thousand phrases recur across a corpus."""
+    key = (mention, label, named, affiliation, outlet)
+    if key not in _MATCH_CACHE:
+        if len(_MATCH_CACHE) > 200_000:
+            _MATCH_CACHE.clear()
+        _MATCH_CACHE[key] = match_key(mention=mention, label=label, named_facet=named,
+                                      affiliation=affiliation, outlet=outlet, rules=r)
+    return _MATCH_CACHE[key]
 
 
 def _link_batch(session: Session, inputs: Sequence[MentionInput], stamp: str) -> int:
@@ -75,8 +92,7 @@ def _link_batch(session: Session, inputs: Sequence[MentionInput], stamp: str) ->
             unlink.append(item.annotation_id)
             continue
         named, affiliation = _facet_cells(item.facets)
-        m = match_key(mention=item.mention, label=item.label, named_facet=named,
-                      affiliation=affiliation, outlet=item.outlet, rules=r)
+        m = _match(item.mention, item.label, named, affiliation, item.outlet, r)
         if m is None:
             unlink.append(item.annotation_id)
         else:

@@ -127,7 +127,7 @@ def text_rows(*, session: Session, query: Query, from_article: int, limit: int,
         sql = ("SELECT a.id, a.title, a.outlet, a.published, "
                "highlight(article_fts, 0, :open, :close), "
                "instr(a.text, :open) + instr(a.text, :close) "
-               "FROM article_fts JOIN article a ON a.id = article_fts.rowid "
+               "FROM article_fts CROSS JOIN article a ON a.id = article_fts.rowid "
                f"WHERE article_fts MATCH :q AND article_fts.rowid >= :from_article{where} "
                "ORDER BY article_fts.rowid LIMIT :limit")
         out = []
@@ -211,16 +211,29 @@ class SpanRow:
     facets: str
 
 
-def spans_in_article(*, session: Session, article_id: int,
-                     annotations: AnnotationFilter) -> list[SpanRow]:
-    """An article's annotations (filtered) for placing text hits inside them."""
-    params: dict[str, object] = {"aid": article_id}
-    where = _annotation_where(annotations, params, "a")
-    rows = session.execute(text(
-        f'SELECT a.id, a.annotator, a.label, a.start, a."end", a.facets FROM annotation a '
-        f"WHERE a.article_id = :aid{where} ORDER BY a.start, a.\"end\" DESC, a.id"), params)
-    return [SpanRow(str(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4]), str(r[5]))
-            for r in rows]
+def containing_annotations(*, session: Session, hits: Sequence[tuple[int, int, int]],
+                           annotations: AnnotationFilter
+                           ) -> dict[tuple[int, int, int], list[SpanRow]]:
+    """For each text hit ``(article, start, end)``, the (filtered) annotations containing
+    it: one query, a range scan on ``(article_id, start)`` per hit, few rows back."""
+    out: dict[tuple[int, int, int], list[SpanRow]] = {h: [] for h in hits}
+    for i in range(0, len(hits), 300):
+        chunk = hits[i:i + 300]
+        params: dict[str, object] = {}
+        values = []
+        for j, (aid, start, end) in enumerate(chunk):
+            values.append(f"(:a{j}, :s{j}, :e{j})")
+            params.update({f"a{j}": aid, f"s{j}": start, f"e{j}": end})
+        where = _annotation_where(annotations, params, "a")
+        rows = session.execute(text(
+            f"WITH h(aid, hs, he) AS (VALUES {', '.join(values)}) "
+            f'SELECT h.aid, h.hs, h.he, a.id, a.annotator, a.label, a.start, a."end", a.facets '
+            f"FROM h JOIN annotation a ON a.article_id = h.aid AND a.start <= h.hs "
+            f'AND a."end" >= h.he{where}'), params)
+        for r in rows:
+            out[(int(r[0]), int(r[1]), int(r[2]))].append(
+                SpanRow(str(r[3]), str(r[4]), str(r[5]), int(r[6]), int(r[7]), str(r[8])))
+    return out
 
 
 def index_health(*, session: Session) -> str:

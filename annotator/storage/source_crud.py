@@ -128,8 +128,9 @@ def set_links(*, session: Session, links: Sequence[tuple[str, str]], manual: boo
     changed = [{"a": a, "s": s, "m": manual} for a, s in links
                if a in current and (current[a] != s or manual)]
     if new:
-        session.execute(text("INSERT INTO annotation_source (annotation_id, source_id, manual) "
-                             "VALUES (:a, :s, :m)"), new)
+        session.execute(text(
+            "INSERT INTO annotation_source (annotation_id, source_id, manual, article_id) "
+            "SELECT id, :s, :m, article_id FROM annotation WHERE id = :a"), new)
     if changed:
         session.execute(text("UPDATE annotation_source SET source_id = :s, manual = :m "
                              "WHERE annotation_id = :a"), changed)
@@ -190,25 +191,25 @@ def aliases_of(*, session: Session, source_ids: Sequence[str]) -> dict[str, list
 
 def spread_of(*, session: Session, source_ids: Sequence[str]
               ) -> dict[str, tuple[int, list[str], str, str]]:
-    """Per entry: (articles, outlets, first published, last published) of its claims."""
+    """Per entry: (articles, outlets, first published, last published) of its claims,
+    from the trigger-kept counters and spread tables (index seeks, no aggregation)."""
     if not source_ids:
         return {}
     out: dict[str, tuple[int, list[str], str, str]] = {}
     rows = session.execute(text(
-        "SELECT l.source_id, count(DISTINCT a.article_id), "
-        "min(CASE WHEN ar.published <> '' THEN ar.published END), "
-        "max(CASE WHEN ar.published <> '' THEN ar.published END) "
-        "FROM annotation_source l JOIN annotation a ON a.id = l.annotation_id "
-        "JOIN article ar ON ar.id = a.article_id WHERE l.source_id IN :ids "
-        "GROUP BY l.source_id").bindparams(_in("ids")), {"ids": list(source_ids)})
+        "SELECT s.id, s.articles, "
+        "(SELECT min(sa.published) FROM source_article sa WHERE sa.source_id = s.id "
+        "AND sa.published > ''), "
+        "(SELECT max(sa.published) FROM source_article sa WHERE sa.source_id = s.id "
+        "AND sa.published > '') "
+        "FROM source s WHERE s.id IN :ids").bindparams(_in("ids")), {"ids": list(source_ids)})
     for sid, n_articles, first, last in rows:
         out[str(sid)] = (int(n_articles), [], str(first or ""), str(last or ""))
     for sid, outlet in session.execute(text(
-            "SELECT DISTINCT l.source_id, ar.outlet FROM annotation_source l "
-            "JOIN annotation a ON a.id = l.annotation_id JOIN article ar ON ar.id = a.article_id "
-            "WHERE l.source_id IN :ids ORDER BY ar.outlet").bindparams(_in("ids")),
-            {"ids": list(source_ids)}):
-        if str(sid) in out and outlet:
+            "SELECT source_id, outlet FROM source_outlet WHERE source_id IN :ids "
+            "AND claims > 0 AND outlet <> '' ORDER BY source_id, outlet")
+            .bindparams(_in("ids")), {"ids": list(source_ids)}):
+        if str(sid) in out:
             out[str(sid)][1].append(str(outlet))
     return out
 
@@ -326,6 +327,16 @@ def key_owner(*, session: Session, key: str) -> str | None:
 def all_aliases(*, session: Session) -> list[tuple[str, str]]:
     return [(str(k), str(s)) for k, s in session.execute(
         text("SELECT key, source_id FROM source_alias ORDER BY key"))]
+
+
+def spread_check(*, session: Session) -> list[tuple[str, int, int]]:
+    """``(source_id, articles counter, articles recounted)`` where they differ (tests)."""
+    rows = session.execute(text(
+        "SELECT s.id, s.articles, (SELECT count(DISTINCT l.article_id) FROM annotation_source l "
+        "WHERE l.source_id = s.id), s.claims, (SELECT count(*) FROM annotation_source l "
+        "WHERE l.source_id = s.id) FROM source s"))
+    return [(str(r[0]), int(r[1]), int(r[2])) for r in rows
+            if int(r[1]) != int(r[2]) or int(r[3]) != int(r[4])]
 
 
 def all_links(*, session: Session) -> dict[str, tuple[str, bool]]:

@@ -157,6 +157,8 @@ class SourceRow(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     claims: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     """Kept by triggers on ``annotation_source`` (the Sources pane sorts on it)."""
+    articles: int = Field(default=0, sa_column=Column(Integer, nullable=False,
+                                                      server_default="0"))
     created_at: str
     updated_at: str
 
@@ -181,6 +183,32 @@ class AnnotationSourceRow(SQLModel, table=True):
                                ondelete="CASCADE", max_length=36)
     source_id: str = Field(foreign_key="source.id", max_length=24)
     manual: bool = False
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    """The annotation's article (so a cascaded delete still knows it)."""
+
+
+class SourceArticleRow(SQLModel, table=True):
+    """Claims of a source per article (kept by triggers; outlet and date copied)."""
+
+    __tablename__ = "source_article"
+    __table_args__ = (Index("ix_source_article_published", "source_id", "published"),
+                      Index("ix_source_article_article", "article_id"))
+
+    source_id: str = Field(primary_key=True, max_length=24)
+    article_id: int = Field(primary_key=True)
+    outlet: str = ""
+    published: str = ""
+    claims: int = 0
+
+
+class SourceOutletRow(SQLModel, table=True):
+    """Claims of a source per outlet (kept by triggers)."""
+
+    __tablename__ = "source_outlet"
+
+    source_id: str = Field(primary_key=True, max_length=24)
+    outlet: str = Field(primary_key=True)
+    claims: int = 0
 
 
 class SourcePendingRow(SQLModel, table=True):

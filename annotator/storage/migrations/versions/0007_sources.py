@@ -1,4 +1,5 @@
-"""Source registry: entries, aliases, annotation → source links, pending queue.
+"""Source registry: entries, aliases, annotation → source links, pending queue, and the
+per-article / per-outlet spread tables the Sources pane reads.
 
 Every annotation with a source mention is queued in ``source_pending`` (by triggers
 from now on, and here for existing annotations); the services link queued
@@ -30,6 +31,7 @@ def upgrade() -> None:
         sa.Column("outlet", sa.String(), nullable=False, server_default=""),
         sa.Column("note", sa.Text(), nullable=False, server_default=""),
         sa.Column("claims", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("articles", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("created_at", sa.String(), nullable=False),
         sa.Column("updated_at", sa.String(), nullable=False),
     )
@@ -48,8 +50,26 @@ def upgrade() -> None:
         sa.Column("source_id", sa.String(length=24), sa.ForeignKey("source.id"),
                   nullable=False),
         sa.Column("manual", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("article_id", sa.Integer(),
+                  sa.ForeignKey("article.id", ondelete="CASCADE"), nullable=False),
     )
     op.create_index("ix_annotation_source_source", "annotation_source", ["source_id"])
+    op.create_table(
+        "source_article",
+        sa.Column("source_id", sa.String(length=24), primary_key=True),
+        sa.Column("article_id", sa.Integer(), primary_key=True),
+        sa.Column("outlet", sa.String(), nullable=False, server_default=""),
+        sa.Column("published", sa.String(), nullable=False, server_default=""),
+        sa.Column("claims", sa.Integer(), nullable=False, server_default="0"),
+    )
+    op.create_index("ix_source_article_published", "source_article", ["source_id", "published"])
+    op.create_index("ix_source_article_article", "source_article", ["article_id"])
+    op.create_table(
+        "source_outlet",
+        sa.Column("source_id", sa.String(length=24), primary_key=True),
+        sa.Column("outlet", sa.String(), primary_key=True),
+        sa.Column("claims", sa.Integer(), nullable=False, server_default="0"),
+    )
     op.create_table(
         "source_pending",
         sa.Column("annotation_id", sa.String(length=36),
@@ -63,6 +83,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     source_schema.drop(op.get_bind())
     op.drop_table("source_pending")
+    op.drop_table("source_outlet")
+    op.drop_index("ix_source_article_article", table_name="source_article")
+    op.drop_index("ix_source_article_published", table_name="source_article")
+    op.drop_table("source_article")
     op.drop_index("ix_annotation_source_source", table_name="annotation_source")
     op.drop_table("annotation_source")
     op.drop_index("ix_source_alias_source", table_name="source_alias")
