@@ -147,6 +147,95 @@ def generate(db: Path, n_articles: int, n_annotations: int, seed: int = 11) -> d
             "fts_rebuild_s": round(t_index - t_load, 1), "db_mb": round(db.stat().st_size / 1e6)}
 
 
+def _fts_only_sql(scope: str, articles: int) -> str:
+    if scope == "text":
+        return ("SELECT rowid, highlight(article_fts, 0, ?, ?) FROM article_fts "
+                f"WHERE article_fts MATCH ? ORDER BY rowid LIMIT {articles}")
+    return ("SELECT a.id, a.article_id, a.start, highlight(annotation_fts, 0, ?, ?), "
+            "highlight(annotation_fts, 1, ?, ?), highlight(annotation_fts, 2, ?, ?) "
+            "FROM annotation_fts JOIN annotation a ON a.rowid = annotation_fts.rowid "
+            "WHERE annotation_fts MATCH ? ORDER BY a.article_id, a.start, a.id LIMIT 100")
+
+
+def _spans(marked: str) -> list[tuple[int, int]]:
+    from annotator.domain.search_query import HIT_CLOSE, HIT_OPEN
+
+    out, removed, start = [], 0, 0
+    for i, ch in enumerate(marked):
+        if ch == HIT_OPEN:
+            start = i - removed
+            removed += 1
+        elif ch == HIT_CLOSE:
+            out.append((start, i - removed))
+            removed += 1
+    return out
+
+
+def _bare_text_page(raw: sqlite3.Connection, match: str, limit: int) -> list[tuple[Any, ...]]:
+    """The same first page with bare sqlite3: FTS5 rows + highlight, KWIC slices, and the
+    innermost annotation around each hit (one containment query)."""
+    from annotator.domain.search_query import HIT_CLOSE, HIT_OPEN
+
+    cur = raw.execute(
+        "SELECT a.id, a.title, a.outlet, a.published, highlight(article_fts, 0, ?, ?) "
+        "FROM article_fts CROSS JOIN article a ON a.id = article_fts.rowid "
+        "WHERE article_fts MATCH ? ORDER BY article_fts.rowid", (HIT_OPEN, HIT_CLOSE, match))
+    hits: list[list[Any]] = []
+    for aid, title, outlet, published, marked in cur:
+        plain = marked.replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
+        for s, e in _spans(marked):
+            hits.append([aid, s, e, plain[s:e], plain[max(0, s - 60):s], plain[e:e + 60],
+                         title, outlet, published, None])
+            if len(hits) == limit:
+                break
+        if len(hits) == limit:
+            break
+    cur.close()
+    around: dict[tuple[int, int, int], tuple[int, str]] = {}
+    for aid, s, e, ann_id, a_s, a_e in raw.execute(
+            "WITH h AS MATERIALIZED (SELECT json_extract(value, '$[0]') AS aid, "
+            "json_extract(value, '$[1]') AS hs, json_extract(value, '$[2]') AS he "
+            "FROM json_each(?)) SELECT h.aid, h.hs, h.he, a.id, a.start, a.\"end\" FROM h "
+            "JOIN annotation a ON a.article_id = h.aid AND a.start <= h.hs AND a.\"end\" >= h.he",
+            (json.dumps([h[:3] for h in hits]),)):
+        best = around.get((aid, s, e))
+        if best is None or a_e - a_s < best[0]:
+            around[(aid, s, e)] = (a_e - a_s, ann_id)
+    for h in hits:
+        found = around.get((h[0], h[1], h[2]))
+        h[9] = found[1] if found else None
+    return [tuple(h) for h in hits]
+
+
+def _bare_annotation_page(raw: sqlite3.Connection, match: str, limit: int
+                          ) -> list[tuple[Any, ...]]:
+    """The same first page of annotation hits with bare sqlite3."""
+    from annotator.domain.search_query import HIT_CLOSE, HIT_OPEN
+
+    rows = raw.execute(
+        "SELECT a.id, a.article_id, a.start, a.\"end\", a.source_start, a.note, ar.title, "
+        "ar.outlet, ar.published, substr(ar.text, max(a.start - 120, 0) + 1, "
+        "a.\"end\" - max(a.start - 120, 0) + 120), max(a.start - 120, 0), "
+        "highlight(annotation_fts, 0, ?, ?), highlight(annotation_fts, 1, ?, ?), "
+        "highlight(annotation_fts, 2, ?, ?) "
+        "FROM annotation_fts JOIN annotation a ON a.rowid = annotation_fts.rowid "
+        "JOIN article ar ON ar.id = a.article_id WHERE annotation_fts MATCH ? "
+        "ORDER BY a.article_id, a.start, a.id LIMIT ?",
+        (HIT_OPEN, HIT_CLOSE) * 3 + (match, limit)).fetchall()
+    hits = []
+    for (ann_id, aid, start, end, s_start, note, title, outlet, published, window, w0,
+         claim, mention, note_m) in rows:
+        for base, marked in ((start, claim), (s_start, mention), (None, note_m)):
+            for s, e in _spans(marked or ""):
+                if base is None:
+                    hits.append((aid, start, end, note[s:e], ann_id))
+                else:
+                    a_s, a_e = base + s, base + e
+                    hits.append((aid, a_s, a_e, window[a_s - w0:a_e - w0], ann_id, title,
+                                 outlet, published))
+    return hits[:limit]
+
+
 def _median_ms(runs: list[float]) -> float:
     return round(statistics.median(runs) * 1000, 2)
 
@@ -172,7 +261,8 @@ def _log(*parts: object) -> None:
 
 def measure_search(tmp: Path, *, quick: bool = False, repeats: int | None = None
                    ) -> dict[str, Any]:
-    """All figures of this benchmark (``benchmarks/run.py`` merges them into its JSON)."""
+    """All figures of this benchmark, each a result with ``target`` and ``ok`` (None:
+    report only) as in ``benchmarks/run.py``, which merges them into its ``results``."""
     sys.path.insert(0, str(REPO))
     n_art, n_ann = (1_000, 100_000) if quick else (10_000, 1_000_000)
     reps = repeats or (5 if quick else 9)
@@ -184,16 +274,16 @@ def measure_search(tmp: Path, *, quick: bool = False, repeats: int | None = None
     from annotator.services import annotate, search, sources
     from annotator.services.project import Project
 
-    out: dict[str, Any] = {"search_corpus": meta}
+    out: dict[str, Any] = {}
     project = Project(db)
     raw = sqlite3.connect(db)
     try:
         t0 = time.perf_counter()
         linked = sources.resolve_pending(project)
         build_s = time.perf_counter() - t0
-        out["registry_build"] = {"annotations_linked": linked, "seconds": round(build_s, 2),
+        out["registry_build"] = {"annotations_linked": linked, "app_s": round(build_s, 2),
                                  "us_per_annotation": round(build_s / max(1, linked) * 1e6, 1),
-                                 "target": None, "ok": None}
+                                 "target": None, "ok": None, "corpus": meta}
         _log(f"registry: {linked} links in {build_s:.1f}s")
 
         for scope, q in (("text", '"ceasefire talks"'), ("annotations", "ceasefire")):
@@ -202,34 +292,38 @@ def measure_search(tmp: Path, *, quick: bool = False, repeats: int | None = None
             first = search.search(project, q, scope=scope)  # type: ignore[arg-type]
             assert len(first.hits) == search.PAGE_SIZE, (name, len(first.hits))
             articles_needed = len({h.article_id for h in first.hits})
-            if scope == "text":
-                sql = ("SELECT rowid, highlight(article_fts, 0, ?, ?) FROM article_fts "
-                       "WHERE article_fts MATCH ? ORDER BY rowid LIMIT ?")
-                args: tuple[Any, ...] = (HIT_OPEN, HIT_CLOSE, match, articles_needed)
-            else:
-                sql = ("SELECT a.id, a.article_id, a.start, highlight(annotation_fts, 0, ?, ?), "
-                       "highlight(annotation_fts, 1, ?, ?), highlight(annotation_fts, 2, ?, ?) "
-                       "FROM annotation_fts JOIN annotation a ON a.rowid = annotation_fts.rowid "
-                       "WHERE annotation_fts MATCH ? ORDER BY a.article_id, a.start, a.id "
-                       "LIMIT 100")
-                args = (HIT_OPEN, HIT_CLOSE) * 3 + (match,)
+            bare = _bare_text_page if scope == "text" else _bare_annotation_page
+            bare_hits = bare(raw, match, search.PAGE_SIZE)
+            assert [(h[0], h[1], h[2]) for h in bare_hits] == \
+                [(h.article_id, h.start, h.end) for h in first.hits], name
+            fts_only = _fts_only_sql(scope, articles_needed)
+            fts_args: tuple[Any, ...] = (HIT_OPEN, HIT_CLOSE, match) if scope == "text" \
+                else (HIT_OPEN, HIT_CLOSE) * 3 + (match,)
             app: list[float] = []
             base: list[float] = []
+            fts: list[float] = []
             for i in range(reps):
-                for kind in (("app", "base") if i % 2 == 0 else ("base", "app")):
+                order = ("app", "base", "fts") if i % 2 == 0 else ("fts", "base", "app")
+                for kind in order:
                     t = time.perf_counter()
                     if kind == "app":
                         page = search.search(project, q, scope=scope)  # type: ignore[arg-type]
                         assert len(page.hits) == search.PAGE_SIZE
                         app.append(time.perf_counter() - t)
-                    else:
-                        rows = raw.execute(sql, args).fetchall()
-                        assert rows
+                    elif kind == "base":
+                        assert len(bare(raw, match, search.PAGE_SIZE)) == search.PAGE_SIZE
                         base.append(time.perf_counter() - t)
+                    else:
+                        assert raw.execute(fts_only, fts_args).fetchall()
+                        fts.append(time.perf_counter() - t)
             out[name] = _result(app, base, 1.5, 200.0, query=q,
-                                articles_on_first_page=articles_needed)
-            _log(f"{name}: app {_median_ms(app)} ms, raw FTS5 {_median_ms(base)} ms, "
-                 f"ratio {out[name]['ratio']}")
+                                articles_on_first_page=articles_needed,
+                                fts_query_only_s=round(statistics.median(fts), 5),
+                                ratio_vs_fts_query_only=round(
+                                    statistics.median(app) / statistics.median(fts), 3))
+            _log(f"{name}: app {_median_ms(app)} ms, bare sqlite3 {_median_ms(base)} ms "
+                 f"(ratio {out[name]['ratio']}), FTS5 query alone {_median_ms(fts)} ms "
+                 f"(ratio {out[name]['ratio_vs_fts_query_only']})")
 
         app, base = [], []
         for i in range(reps):

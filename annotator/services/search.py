@@ -38,7 +38,6 @@ Scope = Literal["text", "annotations", "both"]
 SCOPES: tuple[Scope, ...] = ("text", "annotations", "both")
 CONTEXT_CHARS = 60
 PAGE_SIZE = 100
-_ARTICLES_PER_FETCH = 16
 
 FIELD_ORDER = {"text": 0, "claim": 1, "mention": 2, "note": 3}
 
@@ -203,29 +202,44 @@ def _text_page(session: Session, query: Query, flt: SearchFilters, matcher: _Mat
                after: Key | None, limit: int) -> tuple[list[Hit], bool]:
     """Text hits after ``after`` in order; True when the stream is exhausted."""
     hits: list[Hit] = []
-    from_article = after[0] if after else 0
+    cursor = (after[0], after[1]) if after else None
     while True:
-        rows = search_crud.text_rows(session=session, query=query, from_article=from_article,
-                                     limit=_ARTICLES_PER_FETCH, articles=flt.articles())
-        found = []
+        found, exhausted = _text_candidates(session, query, flt, cursor, limit - len(hits))
+        containing = search_crud.containing_annotations(
+            session=session,
+            hits=[(row.article_id, s, e) for row, spans in found for s, e in spans],
+            annotations=flt.annotations())
+        for row, spans in found:
+            hits.extend(_place_text_hits(row, spans, containing, flt, matcher))
+        if exhausted or len(hits) >= limit or not found:
+            return hits, exhausted
+        # filters dropped some hits: go on after the last one looked at
+        cursor = (found[-1][0].article_id, found[-1][1][-1][0])
+
+
+def _text_candidates(session: Session, query: Query, flt: SearchFilters,
+                     after: tuple[int, int] | None, wanted: int
+                     ) -> tuple[list[tuple[search_crud.TextRow, list[tuple[int, int]]]], bool]:
+    """Up to ``wanted`` located hits after ``after``, grouped by article."""
+    found: list[tuple[search_crud.TextRow, list[tuple[int, int]]]] = []
+    rows = search_crud.iter_text_rows(session=session, query=query,
+                                      from_article=after[0] if after else 0,
+                                      articles=flt.articles())
+    try:
         for row in rows:
             spans = offsets_from_highlight(row.marked) if row.marked is not None \
                 else locate(query, row.text)
             if after and row.article_id == after[0]:
                 spans = [s for s in spans if s[0] > after[1]]
-            if spans:
-                found.append((row, spans))
-        containing = search_crud.containing_annotations(
-            session=session, hits=[(row.article_id, s, e) for row, spans in found
-                                   for s, e in spans[:limit]],
-            annotations=flt.annotations())
-        for row, spans in found:
-            hits.extend(_place_text_hits(row, spans, containing, flt, matcher))
-            if len(hits) >= limit:
-                return hits, False
-        if len(rows) < _ARTICLES_PER_FETCH:
-            return hits, True
-        from_article = rows[-1].article_id + 1
+            if not spans:
+                continue
+            found.append((row, spans[:wanted]))
+            wanted -= len(found[-1][1])
+            if wanted <= 0:
+                return found, False
+        return found, True
+    finally:
+        rows.close()
 
 
 def _place_text_hits(row: search_crud.TextRow, spans: list[tuple[int, int]],
@@ -234,9 +248,7 @@ def _place_text_hits(row: search_crud.TextRow, spans: list[tuple[int, int]],
     """Text hits with the innermost (filter-matching) annotation containing each."""
     out = []
     for s, e in spans:
-        around = containing.get((row.article_id, s, e))
-        if around is None:  # beyond the first `limit` hits of this article: look it up
-            break
+        around = containing.get((row.article_id, s, e), [])
         inner = min((a for a in around if matcher.accepts(a.label, a.facets)),
                     key=lambda a: (a.end - a.start, a.start, a.annotation_id), default=None)
         if inner is None and flt.on_annotations:

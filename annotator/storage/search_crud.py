@@ -10,10 +10,11 @@ service, which knows the rubric.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -112,15 +113,24 @@ def _run(session: Session, sql: str, params: dict[str, object]) -> Sequence[Sequ
     try:
         return session.execute(text(sql), params).all()
     except DBAPIError as exc:
-        session.rollback()
-        first = str(getattr(exc, "orig", exc)).splitlines()[0]
-        raise UserInputError(f"the search engine refused the query ({first})") from None
+        raise _refused(session, exc) from None
 
 
-def text_rows(*, session: Session, query: Query, from_article: int, limit: int,
-              articles: ArticleFilter) -> list[TextRow]:
-    """Matching articles with id ≥ ``from_article``, in id order (at most ``limit``)."""
-    params: dict[str, object] = {"from_article": from_article, "limit": limit}
+def _refused(session: Session, exc: DBAPIError) -> UserInputError:
+    session.rollback()
+    first = str(getattr(exc, "orig", exc)).splitlines()[0]
+    return UserInputError(f"the search engine refused the query ({first})")
+
+
+def iter_text_rows(*, session: Session, query: Query, from_article: int,
+                   articles: ArticleFilter, batch: int = 16) -> Generator[TextRow, None, None]:
+    """Matching articles with id ≥ ``from_article``, in id order, read lazily.
+
+    SQLite steps one statement row by row (FTS5 yields rowids in order, so nothing is
+    sorted and ``highlight()`` runs only for the rows the caller takes); PostgreSQL
+    pages by keyset ``batch`` articles at a time.
+    """
+    params: dict[str, object] = {"from_article": from_article}
     where = _article_where(articles, params, "a")
     if session.get_bind().dialect.name == "sqlite":
         params.update(q=to_fts5(query), open=HIT_OPEN, close=HIT_CLOSE)
@@ -129,40 +139,93 @@ def text_rows(*, session: Session, query: Query, from_article: int, limit: int,
                "instr(a.text, :open) + instr(a.text, :close) "
                "FROM article_fts CROSS JOIN article a ON a.id = article_fts.rowid "
                f"WHERE article_fts MATCH :q AND article_fts.rowid >= :from_article{where} "
-               "ORDER BY article_fts.rowid LIMIT :limit")
-        out = []
-        for aid, title, outlet, published, marked, clash in _run(session, sql, params):
-            plain = str(marked).replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
-            if clash:  # the text itself contains a marker: locate hits in Python
-                plain = str(session.execute(text("SELECT text FROM article WHERE id = :i"),
-                                            {"i": aid}).scalar())
-                marked = None
-            out.append(TextRow(int(str(aid)), str(title), str(outlet), str(published), plain,
-                               None if marked is None else str(marked)))
-        return out
-    params["q"] = to_tsquery_text(query)
+               "ORDER BY article_fts.rowid")
+        try:
+            result = session.execute(text(sql), params)
+            rows = iter(result)
+            while True:
+                try:
+                    aid, title, outlet, published, marked, clash = next(rows)
+                except StopIteration:
+                    return
+                plain = str(marked).replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
+                if clash:  # the text itself contains a marker: locate hits in Python
+                    plain = str(session.execute(text("SELECT text FROM article WHERE id = :i"),
+                                                {"i": aid}).scalar())
+                    marked = None
+                yield TextRow(int(aid), str(title), str(outlet), str(published), plain,
+                              None if marked is None else str(marked))
+        except DBAPIError as exc:
+            raise _refused(session, exc) from None
+    params.update(q=to_tsquery_text(query), limit=batch)
     sql = ("SELECT a.id, a.title, a.outlet, a.published, a.text "
            "FROM article_search s JOIN article a ON a.id = s.article_id "
            "WHERE s.doc @@ to_tsquery('simple', :q) AND s.article_id >= :from_article"
            f"{where} ORDER BY s.article_id LIMIT :limit")
-    return [TextRow(int(str(r[0])), str(r[1]), str(r[2]), str(r[3]), str(r[4]), None)
-            for r in _run(session, sql, params)]
+    while True:
+        got = _run(session, sql, params)
+        for r in got:
+            yield TextRow(int(str(r[0])), str(r[1]), str(r[2]), str(r[3]), str(r[4]), None)
+        if len(got) < batch:
+            return
+        params["from_article"] = int(str(got[-1][0])) + 1
 
 
 def annotation_rows(*, session: Session, query: Query,
                     after: tuple[int, int, str] | None, limit: int, inclusive: bool = False,
                     articles: ArticleFilter, annotations: AnnotationFilter,
                     ) -> list[AnnotationRow]:
-    """Annotations whose claim, mention or note match, in (article, start, id) order."""
-    params: dict[str, object] = {"limit": limit, "w": CONTEXT_WINDOW}
+    """Annotations whose claim, mention or note match, in (article, start, id) order.
+
+    Two statements: the match, sorted and limited, reads only annotation rows (and the
+    article row when an article filter asks for it); the article text around the page's
+    annotations (KWIC windows, mention text) is then cut for those rows only.
+    """
+    params: dict[str, object] = {"limit": limit}
     sqlite = session.get_bind().dialect.name == "sqlite"
     ident = "a.id" if sqlite else 'a.id COLLATE "C"'  # byte order, as Python sorts ids
-    where = _article_where(articles, params, "ar") + _annotation_where(annotations, params, "a")
+    art_where = _article_where(articles, params, "ar")
+    where = art_where + _annotation_where(annotations, params, "a")
+    join_article = " JOIN article ar ON ar.id = a.article_id" if art_where else ""
     if after is not None:
         where += (" AND (a.article_id > :k_art OR (a.article_id = :k_art AND "
-                  f"(a.start > :k_start OR (a.start = :k_start AND {ident} {'>=' if inclusive else '>'} "
-                  ":k_id))))")
+                  f"(a.start > :k_start OR (a.start = :k_start AND {ident} "
+                  f"{'>=' if inclusive else '>'} :k_id))))")
         params.update(k_art=after[0], k_start=after[1], k_id=after[2])
+    cols = ('a.id, a.article_id, a.annotator, a.label, a.start, a."end", a.text, a.note, '
+            "a.source_start, a.source_end, a.facets")
+    order = f"ORDER BY a.article_id, a.start, {ident} LIMIT :limit"
+    if sqlite:
+        params.update(q=to_fts5(query), open=HIT_OPEN, close=HIT_CLOSE)
+        sql = (f"SELECT {cols}, highlight(annotation_fts, 0, :open, :close), "
+               "highlight(annotation_fts, 1, :open, :close), "
+               "highlight(annotation_fts, 2, :open, :close) "
+               "FROM annotation_fts CROSS JOIN annotation a ON a.rowid = annotation_fts.rowid"
+               f"{join_article} WHERE annotation_fts MATCH :q{where} {order}")
+    else:
+        params["q"] = to_tsquery_text(query)
+        sql = (f"SELECT {cols}, NULL, NULL, NULL FROM annotation_search s "
+               f"JOIN annotation a ON a.id = s.annotation_id{join_article} "
+               f"WHERE s.doc @@ to_tsquery('simple', :q){where} {order}")
+    rows = _run(session, sql, params)
+    context = _annotation_context(session, [str(r[0]) for r in rows])
+    out = []
+    for r in rows:
+        title, outlet, published, w0, window, mention = context[str(r[0])]
+        marks = tuple(None if m is None else str(m) for m in r[11:14])
+        out.append(AnnotationRow(
+            str(r[0]), int(str(r[1])), str(r[2]), str(r[3]), int(str(r[4])), int(str(r[5])),
+            str(r[6]), str(r[7]), None if r[8] is None else int(str(r[8])),
+            None if r[9] is None else int(str(r[9])), str(r[10]), title, outlet, published,
+            w0, window, (marks[0], marks[1], marks[2]), mention))
+    return out
+
+
+def _annotation_context(session: Session, ids: Sequence[str]
+                        ) -> dict[str, tuple[str, str, str, int, str, str]]:
+    """``(title, outlet, published, window start, window, mention)`` per annotation."""
+    if not ids:
+        return {}
     lo = ("CASE WHEN a.source_start IS NOT NULL AND a.source_start < a.start "
           "THEN a.source_start ELSE a.start END")
     hi = ('CASE WHEN a.source_end IS NOT NULL AND a.source_end > a."end" '
@@ -170,35 +233,13 @@ def annotation_rows(*, session: Session, query: Query,
     win_start = f"(CASE WHEN {lo} > :w THEN {lo} - :w ELSE 0 END)"
     mention = ("CASE WHEN a.source_start IS NULL OR a.source_end IS NULL THEN '' ELSE "
                "substr(ar.text, a.source_start + 1, a.source_end - a.source_start) END")
-    cols = (f'a.id, a.article_id, a.annotator, a.label, a.start, a."end", a.text, a.note, '
-            f"a.source_start, a.source_end, a.facets, ar.title, ar.outlet, ar.published, "
-            f"{win_start}, substr(ar.text, {win_start} + 1, {hi} + :w - {win_start}), "
-            f"{mention}")
-    order = f"ORDER BY a.article_id, a.start, {ident} LIMIT :limit"
-    if sqlite:
-        params.update(q=to_fts5(query), open=HIT_OPEN, close=HIT_CLOSE)
-        sql = (f"SELECT {cols}, highlight(annotation_fts, 0, :open, :close), "
-               "highlight(annotation_fts, 1, :open, :close), "
-               "highlight(annotation_fts, 2, :open, :close) "
-               "FROM annotation_fts JOIN annotation a ON a.rowid = annotation_fts.rowid "
-               "JOIN article ar ON ar.id = a.article_id "
-               f"WHERE annotation_fts MATCH :q{where} {order}")
-    else:
-        params["q"] = to_tsquery_text(query)
-        sql = (f"SELECT {cols}, NULL, NULL, NULL FROM annotation_search s "
-               "JOIN annotation a ON a.id = s.annotation_id "
-               "JOIN article ar ON ar.id = a.article_id "
-               f"WHERE s.doc @@ to_tsquery('simple', :q){where} {order}")
-    out = []
-    for r in _run(session, sql, params):
-        marks = tuple(None if m is None else str(m) for m in r[17:20])
-        out.append(AnnotationRow(
-            str(r[0]), int(str(r[1])), str(r[2]), str(r[3]), int(str(r[4])), int(str(r[5])),
-            str(r[6]), str(r[7]), None if r[8] is None else int(str(r[8])),
-            None if r[9] is None else int(str(r[9])), str(r[10]), str(r[11]), str(r[12]),
-            str(r[13]), int(str(r[14])), str(r[15] or ""),
-            (marks[0], marks[1], marks[2]), str(r[16] or "")))
-    return out
+    rows = session.execute(text(
+        f"SELECT a.id, ar.title, ar.outlet, ar.published, {win_start}, "
+        f"substr(ar.text, {win_start} + 1, {hi} + :w - {win_start}), {mention} "
+        "FROM annotation a JOIN article ar ON ar.id = a.article_id WHERE a.id IN :ids"
+    ).bindparams(bindparam("ids", expanding=True)), {"ids": list(ids), "w": CONTEXT_WINDOW})
+    return {str(r[0]): (str(r[1]), str(r[2]), str(r[3]), int(r[4]), str(r[5] or ""),
+                        str(r[6] or "")) for r in rows}
 
 
 @dataclass(frozen=True)
@@ -215,24 +256,27 @@ def containing_annotations(*, session: Session, hits: Sequence[tuple[int, int, i
                            annotations: AnnotationFilter
                            ) -> dict[tuple[int, int, int], list[SpanRow]]:
     """For each text hit ``(article, start, end)``, the (filtered) annotations containing
-    it: one query, a range scan on ``(article_id, start)`` per hit, few rows back."""
+    it: one query (the hits passed as one JSON parameter), a range scan on
+    ``(article_id, start)`` per hit, few rows back."""
     out: dict[tuple[int, int, int], list[SpanRow]] = {h: [] for h in hits}
-    for i in range(0, len(hits), 300):
-        chunk = hits[i:i + 300]
-        params: dict[str, object] = {}
-        values = []
-        for j, (aid, start, end) in enumerate(chunk):
-            values.append(f"(:a{j}, :s{j}, :e{j})")
-            params.update({f"a{j}": aid, f"s{j}": start, f"e{j}": end})
-        where = _annotation_where(annotations, params, "a")
-        rows = session.execute(text(
-            f"WITH h(aid, hs, he) AS (VALUES {', '.join(values)}) "
-            f'SELECT h.aid, h.hs, h.he, a.id, a.annotator, a.label, a.start, a."end", a.facets '
-            f"FROM h JOIN annotation a ON a.article_id = h.aid AND a.start <= h.hs "
-            f'AND a."end" >= h.he{where}'), params)
-        for r in rows:
-            out[(int(r[0]), int(r[1]), int(r[2]))].append(
-                SpanRow(str(r[3]), str(r[4]), str(r[5]), int(r[6]), int(r[7]), str(r[8])))
+    if not hits:
+        return out
+    params: dict[str, object] = {"hits": json.dumps([list(h) for h in hits])}
+    where = _annotation_where(annotations, params, "a")
+    if session.get_bind().dialect.name == "sqlite":
+        source = ("SELECT json_extract(value, '$[0]') AS aid, json_extract(value, '$[1]') AS hs,"
+                  " json_extract(value, '$[2]') AS he FROM json_each(:hits)")
+    else:
+        source = ("SELECT (v->>0)::int AS aid, (v->>1)::int AS hs, (v->>2)::int AS he "
+                  "FROM jsonb_array_elements(CAST(:hits AS jsonb)) AS v")
+    rows = session.execute(text(
+        f"WITH h AS MATERIALIZED ({source}) "
+        f'SELECT h.aid, h.hs, h.he, a.id, a.annotator, a.label, a.start, a."end", a.facets '
+        f"FROM h JOIN annotation a ON a.article_id = h.aid AND a.start <= h.hs "
+        f'AND a."end" >= h.he{where}'), params)
+    for r in rows:
+        out[(int(r[0]), int(r[1]), int(r[2]))].append(
+            SpanRow(str(r[3]), str(r[4]), str(r[5]), int(r[6]), int(r[7]), str(r[8])))
     return out
 
 
