@@ -247,7 +247,8 @@ def _result(app: list[float], base: list[float], target: float | None,
     ok_ratio = None if target is None else ratio <= target
     ok_budget = None if budget_ms is None else app_s * 1000 <= budget_ms
     oks = [x for x in (ok_ratio, ok_budget) if x is not None]
-    res = {"app_s": round(app_s, 5), "baseline_s": round(base_s, 5), "ratio": round(ratio, 3),
+    res = {"kind": "ratio", "app_s": round(app_s, 5), "baseline_s": round(base_s, 5),
+           "ratio": round(ratio, 3), "value": round(ratio, 3),
            "target": target, "budget_ms": budget_ms, "ok": all(oks) if oks else None,
            "repeats": len(app), "app_runs_s": [round(x, 5) for x in app],
            "baseline_runs_s": [round(x, 5) for x in base]}
@@ -336,7 +337,9 @@ def measure_search(tmp: Path, *, quick: bool = False, repeats: int | None = None
                     raw.execute("SELECT id, kind, name, claims FROM source ORDER BY claims "
                                 "DESC, name, id LIMIT 200").fetchall()
                     base.append(time.perf_counter() - t)
-        out["sources_pane_open"] = _result(app, base, None, 300.0)
+        pane = _result(app, base, None, 300.0)
+        pane.update(target=0.3, target_unit="s (absolute)", value=pane["app_s"])
+        out["sources_pane_open"] = pane
         _log(f"sources_pane_open: {_median_ms(app)} ms (raw {_median_ms(base)} ms)")
 
         # one more tag with a mention on the full file: O(1) registry work
@@ -375,6 +378,26 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
+
+
+
+def _run(ctx: Any) -> None:  # ctx: harness.Context
+    for name, result in measure_search(ctx.tmp, quick=ctx.quick).items():
+        if result.get("target") is None and name in ("registry_build", "tag_with_registry"):
+            ctx.diagnose(name, result)
+        else:
+            ctx.add(name, result)
+
+
+def _measures() -> list[Any]:
+    from harness import Measure
+
+    return [Measure("search", _run, "search_*_first_page vs bare sqlite3 (≤ 1.5, ≤ 200 ms), "
+                    "sources_pane_open (≤ 300 ms), registry_build: 10k articles, 1M "
+                    "annotations")]
+
+
+MEASURES = _measures()
 
 
 if __name__ == "__main__":

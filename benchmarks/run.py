@@ -51,6 +51,7 @@ MODULES = [
     "bench_suggest",
     "bench_find",
     "bench_startup",
+    "bench_search",
 ]
 
 
