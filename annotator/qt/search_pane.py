@@ -1,0 +1,270 @@
+"""Search pane: full-text search over the corpus with keyword-in-context lines.
+
+Everything it shows comes from :func:`annotator.services.search.search` (one keyset
+page at a time; "More" fetches the next). A malformed query is shown as the one-line
+message the service gives, never raised. Activating a hit (click, Enter) emits
+:attr:`SearchPane.hitActivated` with the article and the hit's code-point span, so the
+window can open the article scrolled to it with the hit selected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.errors import UserInputError
+from annotator.services.project import Project
+from annotator.services.search import Cursor, Hit, SearchFilters, hits_csv, iter_hits, search
+
+_Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS = ("Left", "Hit", "Right", "In", "Label", "Article", "Outlet", "Date")
+SCOPES = (("both", "Text and annotations"), ("text", "Article text"),
+          ("annotations", "Annotations (claim, mention, note)"))
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+class HitModel(QAbstractTableModel):
+    """KWIC rows; sortable through a proxy (sort keys are the plain cell texts)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list[Hit] = []
+        self.label_names: dict[str, str] = {}
+
+    def reset(self, hits: list[Hit]) -> None:
+        self.beginResetModel()
+        self.hits = list(hits)
+        self.endResetModel()
+
+    def extend(self, hits: list[Hit]) -> None:
+        if not hits:
+            return
+        first = len(self.hits)
+        self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
+        self.hits.extend(hits)
+        self.endInsertRows()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.hits)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def cell(self, hit: Hit, column: int) -> str:
+        return (_flat(hit.left)[-50:], _flat(hit.hit), _flat(hit.right)[:50], hit.field,
+                self.label_names.get(hit.label or "", hit.label or ""), hit.title,
+                hit.outlet, hit.published)[column]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        hit = self.hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(hit, index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            where = f"{hit.field} of annotation {hit.annotation_id}" if hit.annotation_id \
+                else "article text"
+            return f"{hit.title} · {hit.start}–{hit.end} · {where}"
+        if role == Qt.ItemDataRole.UserRole:
+            return index.row()
+        return None
+
+
+class SearchPane(QWidget):
+    """Query box, filters, KWIC table, More, Export CSV."""
+
+    hitActivated = Signal(int, int, int)  # noqa: N815  (article id, start, end)
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.cursor: Cursor | None = None
+        self.query_text = ""
+        self.filters = SearchFilters()
+        self.scope = "both"
+        self.model = HitModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self._build()
+        self.set_labels()
+
+    def _build(self) -> None:
+        self.query = QLineEdit(placeholderText='words, "a phrase", prefix*, OR, -excluded')
+        self.query.setObjectName("searchQuery")
+        self.query.returnPressed.connect(self.run)
+        self.scope_box = QComboBox()
+        for key, name in SCOPES:
+            self.scope_box.addItem(name, key)
+        self.label_box = QComboBox()
+        self.outlet = QLineEdit(placeholderText="outlet")
+        self.annotator = QLineEdit(placeholderText="analyst")
+        self.date_from = QLineEdit(placeholderText="from YYYY-MM-DD")
+        self.date_to = QLineEdit(placeholderText="to YYYY-MM-DD")
+        self.reviewed = QComboBox()
+        for text, value in (("any layer", None), ("reviewed layer", True),
+                            ("not reviewed", False)):
+            self.reviewed.addItem(text, value)
+        for box in (self.outlet, self.annotator, self.date_from, self.date_to):
+            box.returnPressed.connect(self.run)
+        go = QPushButton("Search")
+        go.clicked.connect(self.run)
+        self.more = QPushButton("More")
+        self.more.clicked.connect(self.fetch_more)
+        self.export = QPushButton("Export CSV…")
+        self.export.clicked.connect(self.export_csv)
+        self.message = QLabel()
+        self.message.setObjectName("searchMessage")
+        self.message.setWordWrap(True)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.clicked.connect(self._activate)
+        self.table.activated.connect(self._activate)
+
+        top = QHBoxLayout()
+        top.addWidget(self.query, 3)
+        top.addWidget(self.scope_box, 1)
+        top.addWidget(go)
+        filters = QHBoxLayout()
+        for w in (self.label_box, self.annotator, self.outlet, self.date_from, self.date_to,
+                  self.reviewed):
+            filters.addWidget(w)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.more)
+        bottom.addWidget(self.export)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self.more.setEnabled(False)
+        self.export.setEnabled(False)
+
+    def set_labels(self) -> None:
+        """(Re)fill the label filter from the taxonomy."""
+        current = self.label_box.currentData()
+        self.label_box.clear()
+        self.label_box.addItem("any label", None)
+        labels = self.project.labels()
+        self.model.label_names = {lab.key: lab.name for lab in labels}
+        for lab in labels:
+            self.label_box.addItem(lab.name, lab.key)
+        i = self.label_box.findData(current)
+        self.label_box.setCurrentIndex(max(0, i))
+
+    def focus_query(self) -> None:
+        self.query.setFocus()
+        self.query.selectAll()
+
+    def _read_filters(self) -> SearchFilters:
+        label = self.label_box.currentData()
+        who = self.annotator.text().strip()
+        return SearchFilters(labels=(label,) if label else (),
+                             annotators=(who,) if who else (),
+                             outlet=self.outlet.text().strip() or None,
+                             date_from=self.date_from.text().strip() or None,
+                             date_to=self.date_to.text().strip() or None,
+                             reviewed=self.reviewed.currentData())
+
+    def run(self) -> None:
+        """Search from the first page with the current query and filters."""
+        self.query_text = self.query.text()
+        self.filters = self._read_filters()
+        self.scope = str(self.scope_box.currentData())
+        self.cursor = None
+        self.model.reset([])
+        self._fetch()
+
+    def fetch_more(self) -> None:
+        if self.cursor is not None:
+            self._fetch()
+
+    def _fetch(self) -> None:
+        try:
+            page = search(self.project, self.query_text, scope=self.scope,  # type: ignore[arg-type]
+                          filters=self.filters, cursor=self.cursor)
+        except UserInputError as exc:
+            self.message.setText(str(exc))
+            self.more.setEnabled(False)
+            self.export.setEnabled(False)
+            return
+        self.model.extend(page.hits)
+        self.cursor = page.cursor
+        n = len(self.model.hits)
+        more = " (more available)" if page.cursor is not None else ""
+        self.message.setText(f"{n} hit{'s' if n != 1 else ''}{more}" if n else "no hits")
+        self.more.setEnabled(page.cursor is not None)
+        self.export.setEnabled(n > 0)
+
+    def hit_at(self, proxy_row: int) -> Hit:
+        source = self.proxy.mapToSource(self.proxy.index(proxy_row, 0))
+        return self.model.hits[source.row()]
+
+    def _activate(self, index: QModelIndex) -> None:
+        hit = self.hit_at(index.row())  # a note hit carries its annotation's span
+        self.hitActivated.emit(hit.article_id, hit.start, hit.end)
+
+    def export_csv(self, path: str | None = None) -> Path | None:
+        """Every hit of the current search (not only the loaded pages) as CSV."""
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export search results",
+                                                    "search.csv", "CSV files (*.csv)")
+            if not chosen:
+                return None
+            path = chosen
+        target = Path(path)
+        try:
+            with open(target, "w", encoding="utf-8", newline="") as out:
+                hits_csv(iter_hits(self.project, self.query_text, scope=self.scope,  # type: ignore[arg-type]
+                                   filters=self.filters), out)
+        except OSError as exc:
+            self.message.setText(f"{target}: cannot write ({exc.strerror})")
+            return None
+        except UserInputError as exc:
+            self.message.setText(str(exc))
+            return None
+        self.message.setText(f"exported to {target}")
+        return target
