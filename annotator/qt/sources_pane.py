@@ -1,0 +1,269 @@
+"""Sources pane: the registry of sources across articles, and each entry's claims.
+
+The list shows the most-cited entries first (``services.sources.list_sources``: claim
+and article counts and outlets come from counters the database keeps, so opening the
+pane does not aggregate the corpus). Selecting an entry shows its strength
+distribution and its claims as keyword-in-context lines; activating a claim emits
+:attr:`SourcesPane.claimActivated` so the window opens the article at it.
+:meth:`SourcesPane.show_source` is the "this source in other articles" entry point.
+Rename, note and merge act on the registry through the service and refresh the list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.errors import UserInputError
+from annotator.services import sources
+from annotator.services.project import Project
+from annotator.services.sources import SourceDetail, SourceSummary
+
+_Index = QModelIndex | QPersistentModelIndex
+
+SOURCE_COLUMNS = ("Source", "Kind", "Claims", "Articles", "Outlets", "First seen", "Last seen")
+CLAIM_COLUMNS = ("Left", "Claim", "Right", "Mention", "Label", "Article", "Outlet", "Date")
+FIRST_SCREEN = 200
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Table(QAbstractTableModel):
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        super().__init__()
+        self.columns = columns
+        self.rows: list[tuple[Any, ...]] = []
+        self.items: list[Any] = []
+
+    def reset(self, items: list[Any], rows: list[tuple[Any, ...]]) -> None:
+        self.beginResetModel()
+        self.items, self.rows = items, rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        value = self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return value
+        if role == Qt.ItemDataRole.EditRole:  # numbers sort as numbers
+            return value
+        return None
+
+
+def _table(model: QAbstractTableModel, parent: QWidget) -> tuple[QTableView,
+                                                                 QSortFilterProxyModel]:
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(Qt.ItemDataRole.EditRole)
+    view = QTableView()
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view, proxy
+
+
+class SourcesPane(QWidget):
+    claimActivated = Signal(int, int, int)  # noqa: N815  (article id, start, end)
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.current: SourceDetail | None = None
+        self.exclude_article: int | None = None
+        self.entries = _Table(SOURCE_COLUMNS)
+        self.claims = _Table(CLAIM_COLUMNS)
+        self._build()
+
+    def _build(self) -> None:
+        self.filter = QLineEdit(placeholderText="filter by name")
+        self.filter.setObjectName("sourcesFilter")
+        self.filter.textChanged.connect(lambda _t: self.refresh())
+        self.list_view, self.list_proxy = _table(self.entries, self)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list_view.selectionModel().currentRowChanged.connect(self._entry_changed)
+        self.claim_view, self.claim_proxy = _table(self.claims, self)
+        self.claim_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.claim_view.clicked.connect(self._claim_activated)
+        self.claim_view.activated.connect(self._claim_activated)
+        self.summary = QLabel()
+        self.summary.setObjectName("sourceSummary")
+        self.summary.setWordWrap(True)
+        self.message = QLabel()
+        rename = QPushButton("Rename…")
+        rename.clicked.connect(self.rename_current)
+        note = QPushButton("Note…")
+        note.clicked.connect(self.note_current)
+        merge = QPushButton("Merge selected")
+        merge.setToolTip("Fold the other selected entries into the current one")
+        merge.clicked.connect(self.merge_selected)
+        self.everywhere = QPushButton("All articles")
+        self.everywhere.setToolTip("Show the claims in every article again")
+        self.everywhere.clicked.connect(lambda: self._show_current(None))
+        buttons = QHBoxLayout()
+        for b in (rename, note, merge, self.everywhere):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.filter)
+        top_layout.addWidget(self.list_view)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.summary)
+        bottom_layout.addLayout(buttons)
+        bottom_layout.addWidget(self.claim_view)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(bottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(split)
+        layout.addWidget(self.message)
+
+    # --- the list --------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the most-cited entries (linking queued mentions first)."""
+        name = self.filter.text().strip() or None
+        found = sources.list_sources(self.project, limit=FIRST_SCREEN, name_like=name)
+        self.entries.reset(found, [(s.name, s.kind_name, s.claims, s.articles,
+                                    ", ".join(s.outlets), s.first_seen, s.last_seen)
+                                   for s in found])
+        self.message.setText(f"{len(found)} sources" + (" (most cited first; filter to "
+                                                        "find others)" if len(found) ==
+                                                       FIRST_SCREEN else ""))
+
+    def entry_at(self, proxy_row: int) -> SourceSummary:
+        src = self.list_proxy.mapToSource(self.list_proxy.index(proxy_row, 0))
+        return self.entries.items[src.row()]  # type: ignore[no-any-return]
+
+    def _entry_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.exclude_article = None
+            self._load(self.entry_at(current.row()).source_id)
+
+    # --- one entry -------------------------------------------------------------------
+
+    def show_source(self, source_id: str, *, other_than_article: int | None = None) -> None:
+        """Show an entry's claims, optionally only those outside one article."""
+        self.exclude_article = other_than_article
+        self._load(source_id)
+
+    def _show_current(self, exclude: int | None) -> None:
+        if self.current is not None:
+            self.show_source(self.current.summary.source_id, other_than_article=exclude)
+
+    def _load(self, source_id: str) -> None:
+        try:
+            detail = sources.show_source(self.project, source_id,
+                                         exclude_article=self.exclude_article)
+        except UserInputError as exc:
+            self.message.setText(str(exc))
+            return
+        self.current = detail
+        s = detail.summary
+        bands = ", ".join(f"{band} {n}" for band, n in sorted(detail.bands.items())) or "—"
+        scope = " in other articles" if self.exclude_article is not None else ""
+        aliases = "; ".join(s.aliases)
+        self.summary.setText(
+            f"<b>{s.name}</b> · {s.kind_name} · {s.claims} claims in {s.articles} articles"
+            f" · outlets: {', '.join(s.outlets) or '—'} · first {s.first_seen or '—'}, "
+            f"last {s.last_seen or '—'}<br>strength: {bands}<br>matched by: {aliases}"
+            + (f"<br>note: {s.note}" if s.note else "")
+            + (f"<br>showing {len(detail.claims)} claims{scope}" if scope else ""))
+        self.everywhere.setEnabled(self.exclude_article is not None)
+        self.claims.reset(detail.claims, [
+            (_flat(c.left)[-50:], _flat(c.text), _flat(c.right)[:50], c.mention, c.label,
+             c.title, c.outlet, c.published) for c in detail.claims])
+
+    def _claim_activated(self, index: QModelIndex) -> None:
+        src = self.claim_proxy.mapToSource(self.claim_proxy.index(index.row(), 0))
+        claim = self.claims.items[src.row()]
+        self.claimActivated.emit(claim.article_id, claim.start, claim.end)
+
+    # --- edits -----------------------------------------------------------------------
+
+    def _ask(self, title: str, label: str, value: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, label, text=value)
+        return text if ok else None
+
+    def rename_current(self, name: str | None = None) -> None:
+        if self.current is None:
+            return
+        if name is None:
+            name = self._ask("Rename source", "Name:", self.current.summary.name)
+            if name is None:
+                return
+        self._edit(lambda: sources.rename(self.project, self.current.summary.source_id,
+                                          name))  # type: ignore[union-attr]
+
+    def note_current(self, note: str | None = None) -> None:
+        if self.current is None:
+            return
+        if note is None:
+            note = self._ask("Note on source", "Note:", self.current.summary.note)
+            if note is None:
+                return
+        self._edit(lambda: sources.annotate(self.project, self.current.summary.source_id,
+                                            note))  # type: ignore[union-attr]
+
+    def merge_selected(self) -> None:
+        if self.current is None:
+            return
+        target = self.current.summary.source_id
+        chosen = [self.entry_at(i.row()).source_id
+                  for i in self.list_view.selectionModel().selectedRows()]
+        self._edit(lambda: sources.merge(self.project, target, chosen))
+
+    def _edit(self, action: Any) -> None:
+        try:
+            action()
+        except UserInputError as exc:
+            self.message.setText(str(exc))
+            return
+        current = self.current.summary.source_id if self.current else None
+        self.refresh()
+        if current is not None:
+            self._load(current)
