@@ -151,6 +151,8 @@ class SearchPane(QWidget):
         self.message.setWordWrap(True)
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        # results keep the service's order (article, offset) until a header is clicked
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -215,6 +217,8 @@ class SearchPane(QWidget):
         self.filters = self._read_filters()
         self.scope = str(self.scope_box.currentData())
         self.cursor = None
+        self.proxy.sort(-1)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.model.reset([])
         self._fetch()
 

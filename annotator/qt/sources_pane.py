@@ -93,6 +93,8 @@ def _table(model: QAbstractTableModel, parent: QWidget) -> tuple[QTableView,
     proxy.setSortRole(Qt.ItemDataRole.EditRole)
     view = QTableView()
     view.setModel(proxy)
+    # rows keep the service's order (most cited first / article order) until a click
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -214,9 +216,11 @@ class SourcesPane(QWidget):
             + (f"<br>note: {s.note}" if s.note else "")
             + (f"<br>showing {len(detail.claims)} claims{scope}" if scope else ""))
         self.everywhere.setEnabled(self.exclude_article is not None)
+        names = {lab.key: lab.name for lab in self.project.labels()}
         self.claims.reset(detail.claims, [
-            (_flat(c.left)[-50:], _flat(c.text), _flat(c.right)[:50], c.mention, c.label,
-             c.title, c.outlet, c.published) for c in detail.claims])
+            (_flat(c.left)[-50:], _flat(c.text), _flat(c.right)[:50], c.mention,
+             names.get(c.label, c.label), c.title, c.outlet, c.published)
+            for c in detail.claims])
 
     def _claim_activated(self, index: QModelIndex) -> None:
         src = self.claim_proxy.mapToSource(self.claim_proxy.index(index.row(), 0))
