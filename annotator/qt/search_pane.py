@@ -112,7 +112,7 @@ class SearchPane(QWidget):
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project = project
-        self.cursor: Cursor | None = None
+        self.page_cursor: Cursor | None = None
         self.query_text = ""
         self.filters = SearchFilters()
         self.scope = "both"
@@ -216,27 +216,27 @@ class SearchPane(QWidget):
         self.query_text = self.query.text()
         self.filters = self._read_filters()
         self.scope = str(self.scope_box.currentData())
-        self.cursor = None
+        self.page_cursor = None
         self.proxy.sort(-1)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.model.reset([])
         self._fetch()
 
     def fetch_more(self) -> None:
-        if self.cursor is not None:
+        if self.page_cursor is not None:
             self._fetch()
 
     def _fetch(self) -> None:
         try:
             page = search(self.project, self.query_text, scope=self.scope,  # type: ignore[arg-type]
-                          filters=self.filters, cursor=self.cursor)
+                          filters=self.filters, cursor=self.page_cursor)
         except UserInputError as exc:
             self.message.setText(str(exc))
             self.more.setEnabled(False)
             self.export.setEnabled(False)
             return
         self.model.extend(page.hits)
-        self.cursor = page.cursor
+        self.page_cursor = page.cursor
         n = len(self.model.hits)
         more = " (more available)" if page.cursor is not None else ""
         self.message.setText(f"{n} hit{'s' if n != 1 else ''}{more}" if n else "no hits")
