@@ -15,6 +15,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from annotator.qt.controllers.articles import ArticlesController
+from annotator.qt.controllers.corpus import CorpusController
 from annotator.qt.controllers.display import DisplayController
 from annotator.qt.controllers.editing import EditingController
 from annotator.qt.controllers.help import HelpController
@@ -32,6 +33,8 @@ from annotator.qt.panes.discussion import DiscussionPane
 from annotator.qt.panes.layers import LayersPane
 from annotator.qt.panes.profile import ProfileDockPane
 from annotator.qt.panes.review import ReviewPane
+from annotator.qt.panes.search import SearchDockPane
+from annotator.qt.panes.sources import SourcesDockPane
 from annotator.qt.panes.status import StatusPane
 from annotator.qt.window_layout import WindowLayout, fit_to_screen
 from annotator.qt.workbench import Workbench
@@ -40,7 +43,8 @@ from annotator.services.project import Project
 
 PANES: tuple[type[Pane], ...] = (
     ArticlePane, StatusPane, ArticlesPane, LayersPane, DetailsPane, ReviewPane,
-    DiscussionPane, AnnotationsPane, ProfileDockPane, AgreementDockPane,
+    DiscussionPane, AnnotationsPane, ProfileDockPane, AgreementDockPane, SearchDockPane,
+    SourcesDockPane,
 )
 """Registration order = default dock order (a ``tab_with`` pane after its partner)."""
 
@@ -76,6 +80,7 @@ class MainWindow(QMainWindow):
         self.project_flows = ProjectController(wb)
         self.help = HelpController(wb)
         self.display = DisplayController(wb)
+        self.corpus = CorpusController(wb, self.panes)
 
         self._build_view_menu()
         self.panes.find(DetailsPane).dock.raise_()  # type: ignore[union-attr]
