@@ -21,6 +21,9 @@ def _ensure_qapplication():  # type: ignore[no-untyped-def]
 
     app = QApplication.instance()
     if app is None:
+        from annotator.qt.platform_check import check_before_qapplication
+
+        check_before_qapplication()
         app = QApplication(sys.argv[:1])
         _app_ref.append(app)
     app.setOrganizationName(ORGANISATION)
