@@ -141,6 +141,9 @@ def _run_headless(project: Project, args: argparse.Namespace) -> int:
                                        outlet=args.outlet)
         for item in report.imported:
             print(f"{item.article_id}\t{item.title}")
+            if item.duplicate:  # stdout stays ID<TAB>TITLE; the note goes to stderr
+                print(f"annotator: {item.path}: already in the project as article "
+                      f"{item.article_id} (not imported again)", file=sys.stderr)
         for warning in report.warnings:
             print(f"annotator: warning: {warning}", file=sys.stderr)
         return EXIT_OK
@@ -163,6 +166,9 @@ def _add_with_folders(project: Project, args: argparse.Namespace) -> int:
     report = import_paths(project, args.files, title=args.title, outlet=args.outlet)
     for item in report.articles:
         print(f"{item.article_id}\t{item.title}")
+        if item.duplicate:  # stdout stays ID<TAB>TITLE; the note goes to stderr
+            print(f"annotator: {item.path}: already in the project as article "
+                  f"{item.article_id} (not imported again)", file=sys.stderr)
     for warning in report.warnings:
         print(f"annotator: warning: {warning}", file=sys.stderr)
     for skipped in report.skipped:

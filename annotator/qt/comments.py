@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -82,6 +83,13 @@ class CommentsThread(QWidget):
         outer.setContentsMargins(8, 8, 8, 8)
         outer.setSpacing(6)
 
+        self.heading = QLabel()
+        self.heading.setObjectName("commentsHeading")
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setWordWrap(True)
+        self.heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        outer.addWidget(self.heading)
+
         head = QHBoxLayout()
         self.status = QLabel()
         self.status.setObjectName("commentsStatus")
@@ -122,13 +130,19 @@ class CommentsThread(QWidget):
         outer.addLayout(row)
 
     # ------------------------------------------------------------------ data
-    def show_annotation(self, annotation_id: str | None, author: str) -> None:
+    def show_annotation(self, annotation_id: str | None, author: str,
+                        subject: str = "") -> None:
         """Show ``annotation_id``'s thread (``None``: nothing selected); reads once.
 
-        A draft comment is kept while the same annotation stays selected.
+        ``subject`` names the annotation (label and words) above the thread, so the
+        analyst knows which one is being discussed. A draft comment is kept while the
+        same annotation stays selected.
         """
         if annotation_id != self.annotation_id:
             self.text.clear()
+        self.heading.setText(f"Discussion of {subject}" if subject and annotation_id
+                             else "")
+        self.heading.setVisible(bool(subject and annotation_id))
         self.annotation_id = annotation_id
         self.author = author
         self.refresh()

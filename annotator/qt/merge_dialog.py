@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -91,7 +91,9 @@ class MergeDialog(QDialog):
         self.path_edit.setObjectName("mergePath")
         self.path_edit.setPlaceholderText("colleague.sqlite or annotations.csv")
         self.path_edit.setClearButtonEnabled(True)
-        self.path_edit.returnPressed.connect(self.run_preview)
+        # Enter in the path field previews; it must not reach the dialog, whose default
+        # button would close it (or merge) before the analyst saw the preview.
+        self.path_edit.installEventFilter(self)
         browse = QPushButton("Browse…")
         browse.setObjectName("mergeBrowse")
         browse.setAutoDefault(False)
@@ -182,6 +184,14 @@ class MergeDialog(QDialog):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         return table
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if (obj is self.path_edit and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self.run_preview()
+            return True
+        return super().eventFilter(obj, event)
 
     # ------------------------------------------------------------------ actions
     def set_path(self, path: str | Path) -> MergeReport | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QLayout, QLayoutItem, QToolButton, QWidget, QWidgetItem
+from PySide6.QtWidgets import QLayout, QLayoutItem, QToolButton, QWidget
 
 from annotator.domain.model import Label
 
@@ -116,7 +116,11 @@ class LabelPalette(QWidget):
             button.setToolTip(tip)
             button.setObjectName(f"label_{label.key}")
             button.clicked.connect(lambda _=False, k=label.key: self.labelChosen.emit(k))
-            self._layout.addItem(QWidgetItem(button))
+            # addWidget (not a bare QWidgetItem) adopts the button, and show() matters
+            # when the palette is already visible: a child made later stays hidden
+            # otherwise — the palette "disappeared" after adding a label.
+            self._layout.addWidget(button)
+            button.show()
             self.buttons[label.key] = button
         self._layout.invalidate()
         self.updateGeometry()

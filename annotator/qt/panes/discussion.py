@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
@@ -22,7 +24,20 @@ class DiscussionPane(Pane):
         return self.thread
 
     def selection_changed(self) -> None:
-        self.thread.show_annotation(self.wb.selected_id, self.wb.analyst or "unknown")
+        self.thread.show_annotation(self.wb.selected_id, self.wb.analyst or "unknown",
+                                    subject=self._subject())
+
+    def _subject(self) -> str:
+        wb = self.wb
+        ann = wb.article.by_id.get(wb.selected_id) if wb.article and wb.selected_id else None
+        if ann is None:
+            return ""
+        label = wb.label_by_key.get(ann.label)
+        words = " ".join(ann.text.split())
+        words = words if len(words) <= 80 else words[:79] + "…"
+        return (f"<b>{html.escape(label.name if label else ann.label)}</b> on "
+                f"“{html.escape(words)}” <span style='color:#777'>by "
+                f"{html.escape(ann.annotator)}</span>")
 
     def article_changed(self) -> None:
         self.selection_changed()
