@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMainWindow, QScrollArea, QWidget
 
 from annotator.qt.workbench import Workbench
 from annotator.services.changes import Changes
@@ -32,6 +32,9 @@ class Pane:
     """Another pane's ``name``: stack this dock as a tab behind that one."""
     lazy: ClassVar[bool] = True
     """Build the widget only when the dock is first shown."""
+    scrollable: ClassVar[bool] = False
+    """Put the widget in a scroll area: a pane with a large minimum size (charts) then
+    scrolls in a small dock instead of growing the window beyond the screen."""
 
     def __init__(self, wb: Workbench) -> None:
         self.wb = wb
@@ -135,7 +138,16 @@ class PaneManager:
         pane.widget = pane.build()
         if pane.dock is not None:
             old = pane.dock.widget()
-            pane.dock.setWidget(pane.widget)
+            content: QWidget = pane.widget
+            if pane.scrollable:
+                area = QScrollArea()
+                area.setObjectName(f"{pane.name}Scroll")
+                area.setWidgetResizable(True)
+                area.setFrameShape(QFrame.Shape.NoFrame)
+                area.setWidget(pane.widget)
+                area.setMinimumSize(120, 80)
+                content = area
+            pane.dock.setWidget(content)
             if old is not None:
                 old.deleteLater()
         pane.article_changed()

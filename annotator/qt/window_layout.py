@@ -14,10 +14,15 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 FIRST_SIZE = (1360, 820)
 """Preferred first-start size; shrunk to the available screen area."""
-BOTTOM_SHARE = 4
+BOTTOM_SHARE = 5
 """On first start the table dock takes 1/BOTTOM_SHARE of the height."""
-SIDE_WIDTH = (230, 360)
-"""First-start widths of the left (articles, layers) and right (details) docks."""
+DECORATION = (8, 36)
+"""Assumed window-manager frame (borders, title bar) until the real one is known."""
+MARGIN = (40, 80)
+"""A first start on a screen smaller than FIRST_SIZE plus this starts maximized."""
+SIDE_WIDTH = {True: (200, 300), False: (240, 380)}
+"""First-start widths of the left (articles, layers) and right (details) docks, on a
+small screen (< 1500 px wide) and otherwise."""
 
 
 def available(window: QMainWindow) -> QRect:
@@ -33,6 +38,9 @@ def fit_to_screen(window: QMainWindow) -> bool:
     frame = window.frameGeometry()
     extra_w = frame.width() - window.width()
     extra_h = frame.height() - window.height()
+    if window.isVisible() and (extra_w, extra_h) == (0, 0) and window.windowHandle() \
+            and QGuiApplication.platformName() == "xcb":
+        extra_w, extra_h = DECORATION  # the window manager has not told us yet
     width = min(window.width(), area.width() - extra_w)
     height = min(window.height(), area.height() - extra_h)
     changed = (width, height) != (window.width(), window.height())
@@ -68,12 +76,19 @@ class WindowLayout:
             window.restoreState(state)
         else:
             self.first_start = True
+            if (area.width() < FIRST_SIZE[0] + MARGIN[0]
+                    or area.height() < FIRST_SIZE[1] + MARGIN[1]):
+                # A small screen (1280×720, 1366×768): use all of it; the window manager
+                # then keeps the frame on screen too.
+                window.setWindowState(Qt.WindowState.WindowMaximized)
         fit_to_screen(window)
 
     def shown(self) -> None:
         """After the first show: first-start dock sizes; repair what does not fit."""
         if fit_to_screen(self.window) and not self.first_start:
             self.first_start = True  # a saved layout that did not fit: re-split too
+        # The window manager decorates the window a moment after it is shown.
+        QTimer.singleShot(400, lambda: fit_to_screen(self.window))
         if self.first_start:
             self.first_start = False
             QTimer.singleShot(0, self.size_docks)
@@ -100,7 +115,8 @@ class WindowLayout:
         reliable way to set the initial split.)
         """
         window = self.window
-        bottom = max(150, window.height() // BOTTOM_SHARE)
+        bottom = max(130, window.height() // BOTTOM_SHARE)
+        small = available(window).width() < 1500
         docks = {d.objectName(): d for d in window.findChildren(QDockWidget)}
         below = [d for d in docks.values()
                  if window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
@@ -113,9 +129,9 @@ class WindowLayout:
                  if window.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea
                  and d.isVisible()]
         if left:
-            window.resizeDocks(left[:1], [SIDE_WIDTH[0]], Qt.Orientation.Horizontal)
+            window.resizeDocks(left[:1], [SIDE_WIDTH[small][0]], Qt.Orientation.Horizontal)
         if right:
-            window.resizeDocks(right[:1], [SIDE_WIDTH[1]], Qt.Orientation.Horizontal)
+            window.resizeDocks(right[:1], [SIDE_WIDTH[small][1]], Qt.Orientation.Horizontal)
 
         def release() -> None:
             for dock in below:

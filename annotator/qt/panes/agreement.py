@@ -14,6 +14,7 @@ class AgreementDockPane(Pane):
     title = "Agreement"
     area = Qt.DockWidgetArea.BottomDockWidgetArea
     tab_with = "profileDock"
+    scrollable = True
 
     def build(self) -> QWidget:
         from annotator.qt.agreement_pane import AgreementPane

@@ -17,6 +17,7 @@ class ProfileDockPane(Pane):
     title = "Profile"
     area = Qt.DockWidgetArea.BottomDockWidgetArea
     tab_with = "tableDock"
+    scrollable = True
 
     def build(self) -> QWidget:
         from annotator.qt.profile_pane import ProfilePane
