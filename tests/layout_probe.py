@@ -63,6 +63,12 @@ def main() -> int:
     out["reset"] = facts()
     out["reset"]["layers_visible"] = window.panes.panes["layersDock"].dock.isVisible()  # type: ignore[index]
     out["reset"]["details_floating"] = window.panes.panes["detailsDock"].dock.isFloating()  # type: ignore[index]
+    window.wb.actions.action("actionCompare").trigger()
+    settle()
+    panel = window.pane("reviewDock").panel  # type: ignore[attr-defined]
+    out["review_buttons"] = {name: panel.buttons[name].isVisible()
+                             and not panel.buttons[name].visibleRegion().isEmpty()
+                             for name in ("accept_a", "accept_b", "reject_a", "reject_b")}
     if len(sys.argv) > 5 and sys.argv[4] == "resize":
         w, h = (int(x) for x in sys.argv[5].split("x"))
         window.resize(w, h)

@@ -35,6 +35,8 @@ def test_first_start_fits_and_the_article_is_largest(tmp_path: Path, size: str) 
         assert after["view"][1] >= start["view"][1] - 2, (name, after)  # article not shrunk
     reset = out["reset"]
     assert reset["layers_visible"] and not reset["details_floating"] and reset["fits"]
+    if size == "1600x1000":  # Accept/Reject visible without scrolling
+        assert all(out["review_buttons"].values()), out["review_buttons"]
 
 
 @pytest.mark.slow

@@ -216,3 +216,71 @@ def test_cli_add_of_a_text_already_there_says_so(tmp_path, capsys) -> None:
     again = capsys.readouterr()
     assert again.out == first.out  # same ID<TAB>TITLE line
     assert "already in the project as article" in again.err
+
+
+# ------------------------------------------------------------------ defect 8: review
+def _colleague(window, phrase: str, key: str, who: str = "ben", shift: int = 0):  # type: ignore[no-untyped-def]
+    from annotator.services.changes import Changes
+
+    text, aid = window.article.text, window.article.id
+    i = text.index(phrase) + shift
+    change, _ = annotate.apply_edit(window.project, annotate.new_annotation(
+        window.project, article_id=aid, article_text=text, annotator=who, label=key,
+        start=i, end=i + len(phrase) - shift), actor=who)
+    window.apply_changes(Changes.bulk([aid]))  # as a merge reports it
+    return change.after
+
+
+def test_review_keys_work_with_the_article_focused(window, qtbot) -> None:
+    _tag_by_keys(window, qtbot, "one source said", Qt.Key.Key_4)
+    _colleague(window, "one source said", "unattributed")
+    window.wb.actions.action("actionCompare").trigger()
+    panel = window.pane("reviewDock").panel
+    qtbot.waitUntil(lambda: window.pane("reviewDock").compare_on, timeout=3000)
+    _focus(qtbot, window.view)
+    qtbot.keyClick(window.view, Qt.Key.Key_N)
+    assert panel.current_item() is not None
+    qtbot.keyClick(window.view, Qt.Key.Key_A)  # accept A with the article focused
+    reviewed = [a for a in window.article.rows if a.annotator == "reviewed"]
+    assert len(reviewed) == 1 and reviewed[0].label == "anonymous_unspecified"
+
+
+def test_b_becomes_the_colleague_after_a_merge(window, qtbot) -> None:
+    from annotator.domain.model import REVIEWED_LAYER
+
+    _tag_by_keys(window, qtbot, "Axios reports")
+    window.wb.actions.action("actionCompare").trigger()
+    panel = window.pane("reviewDock").panel
+    assert panel.annotator_b == REVIEWED_LAYER  # only one analyst so far
+    _colleague(window, "Axios reports", "media_report")
+    assert panel.annotator_a == "Ana Analyst" and panel.annotator_b == "ben"
+
+
+def test_label_and_boundary_difference_counts_in_both_kinds(window, qtbot) -> None:
+    from annotator.domain.agreement import DiffKind
+
+    _tag_by_keys(window, qtbot, "a senior Qatari official reportedly said", Qt.Key.Key_3)
+    _colleague(window, "a senior Qatari official reportedly said", "named_person", shift=2)
+    window.wb.actions.action("actionCompare").trigger()
+    counts = window.pane("reviewDock").panel.counts()
+    assert counts[DiffKind.BOUNDARY_DISAGREEMENT] == 1
+    assert counts[DiffKind.LABEL_DISAGREEMENT] == 1
+
+
+def test_taxonomy_and_review_say_they_are_not_on_ctrl_z(window, qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QDialog, QLabel
+
+    seen: list[str] = []
+
+    def fake_exec(self):  # type: ignore[no-untyped-def]
+        seen.extend(lab.text() for lab in self.findChildren(QLabel))
+        return QDialog.DialogCode.Rejected
+
+    from annotator.qt.taxonomy_editor import TaxonomyEditor
+
+    monkeypatch.setattr(TaxonomyEditor, "exec", fake_exec)
+    qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert any("not undoable" in text for text in seen)
+    window.wb.actions.action("actionCompare").trigger()
+    hint = window.pane("reviewDock").panel.findChild(QLabel, "reviewKeysHint")
+    assert "Reopen" in hint.text() and "Ctrl+Z" in hint.text()

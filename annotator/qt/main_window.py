@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         for dock in self.panes.docks():
             view_menu.addAction(dock.toggleViewAction())
             dock.visibilityChanged.connect(
-                lambda visible: QTimer.singleShot(0, lambda: fit_to_screen(self))
+                lambda visible: QTimer.singleShot(0, self, lambda: fit_to_screen(self))
                 if visible else None)
 
     def _open_window(self, project: Project) -> None:
@@ -166,9 +166,9 @@ class MainWindow(QMainWindow):
         suffix = paths[0].suffix.lower()
         if len(paths) == 1 and suffix in ANNOTATION_SUFFIXES:
             # annotations from this app or another tool
-            QTimer.singleShot(0, lambda: self.interop.import_annotations_dialog(paths[0]))
+            QTimer.singleShot(0, self, lambda: self.interop.import_annotations_dialog(paths[0]))
         elif len(paths) == 1 and suffix in PROJECT_SUFFIXES:
             # a colleague's project file: offer to merge it
-            QTimer.singleShot(0, lambda: self.interop.open_merge(paths[0]))
+            QTimer.singleShot(0, self, lambda: self.interop.open_merge(paths[0]))
         else:
-            QTimer.singleShot(0, lambda: self.articles.import_paths(paths))
+            QTimer.singleShot(0, self, lambda: self.articles.import_paths(paths))

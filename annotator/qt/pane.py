@@ -159,9 +159,11 @@ class PaneManager:
             return
         if pane.widget is None:
             self._build(pane)
-        # Tabified docks report visibility before their tab is current: ask again once
-        # the layout has settled.
-        QTimer.singleShot(0, lambda: pane.shown() if pane.showing else None)
+        # visibilityChanged(True) means the dock (or its tab) is now the one on screen;
+        # let the layout settle before the pane measures or refreshes itself.
+        dock = pane.dock
+        QTimer.singleShot(0, self.window, lambda: pane.shown() if dock is not None and dock.isVisible()
+                          else None)
 
 
 def _placeholder() -> QWidget:

@@ -92,6 +92,12 @@ def item_key(item: ReviewItem) -> tuple[str | None, str | None]:
     return (item.a.id if item.a else None, item.b.id if item.b else None)
 
 
+def differs_in_label_too(item: ReviewItem) -> bool:
+    """A boundary disagreement whose two sides also carry different labels."""
+    return (item.kind == DiffKind.BOUNDARY_DISAGREEMENT and item.a is not None
+            and item.b is not None and item.a.label != item.b.label)
+
+
 def is_open(item: ReviewItem) -> bool:
     """An open disagreement: needs a reviewer's decision and has none yet."""
     return item.needs_review and not item.settled
@@ -136,7 +142,8 @@ class ReviewItemModel(ColumnTableModel[ReviewItem]):
                 foreground=lambda item: self._muted(item, col),
                 font=lambda item: self._side_font(item, col), header_tooltip=name)
         return [
-            Column("Kind", lambda item: KIND_NAMES[item.kind], tooltip=self.tooltip,
+            Column("Kind", lambda item: KIND_NAMES[item.kind]
+                   + ("+label" if differs_in_label_too(item) else ""), tooltip=self.tooltip,
                    decoration=lambda item: kind_dot(KIND_COLORS[item.kind]),
                    foreground=lambda item: self._muted(item, self.KIND)),
             Column("Text", lambda item: f"“{self.snippet(item)}”", tooltip=self.tooltip,

@@ -57,6 +57,7 @@ from annotator.qt.review_model import (
     SETTLED_COLOR,
     ReviewItemModel,
     _elide,
+    differs_in_label_too,
     is_open,
     item_key,
 )
@@ -88,6 +89,8 @@ class ReviewPanel(ReviewDecisions):
         self._quiet = False
         self._error = ""
         self._prev_a = self._prev_b = ""
+        self._b_chosen = False
+        """The reviewer picked B (keep it, even the reviewed layer, across refreshes)."""
         self.edit_dialog: EditAcceptDialog | None = None
         self._build()
         self._render()
@@ -214,9 +217,13 @@ class ReviewPanel(ReviewDecisions):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
-        for col, width in ((ReviewItemModel.KIND, 90), (ReviewItemModel.STATUS, 84)):
+        # Text takes what is left; labels and kinds keep a readable width.
+        for col, width in ((ReviewItemModel.KIND, 100), (ReviewItemModel.A, 100),
+                           (ReviewItemModel.B, 100), (ReviewItemModel.STATUS, 70)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
+        header.setSectionResizeMode(ReviewItemModel.TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         self.table.setMinimumHeight(140)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(lambda index: self._row_changed(index, QModelIndex()))
@@ -267,7 +274,8 @@ class ReviewPanel(ReviewDecisions):
         hint = QLabel("<span style='color:#777'>Keys: <b>A</b> / <b>B</b> accept · "
                       "<b>+</b> both · <b>E</b> edit · <b>Shift+A</b> / <b>Shift+B</b> "
                       "reject · <b>Shift+R</b> reopen · <b>N</b> / <b>P</b> next / "
-                      "previous</span>")
+                      "previous. Decisions are not on Ctrl+Z: <b>Reopen</b> undoes "
+                      "them.</span>")
         hint.setObjectName("reviewKeysHint")
         hint.setWordWrap(True)
         outer.addWidget(hint)
@@ -334,8 +342,11 @@ class ReviewPanel(ReviewDecisions):
             self.combo_b.addItem("Reviewed layer", REVIEWED_LAYER)
             a = old_a if old_a in names else (names[0] if names else "")
             others = [n for n in names if n != a]
-            b = old_b if old_b and old_b != a and (old_b in names or old_b == REVIEWED_LAYER) \
-                else (others[0] if others else REVIEWED_LAYER)
+            keep_b = old_b and old_b != a and (
+                old_b in names or (old_b == REVIEWED_LAYER and (self._b_chosen or not others)))
+            # The reviewed layer was only a fallback while one analyst had tagged: once a
+            # colleague's tags arrive (a merge), B is that colleague unless chosen.
+            b = old_b if keep_b else (others[0] if others else REVIEWED_LAYER)
             self.combo_a.setCurrentIndex(max(0, self.combo_a.findData(a)))
             self.combo_b.setCurrentIndex(max(0, self.combo_b.findData(b)))
         finally:
@@ -362,6 +373,7 @@ class ReviewPanel(ReviewDecisions):
                     other.setCurrentIndex(i)
             finally:
                 self._quiet = False
+        self._b_chosen = self.annotator_b != self._prev_b or self._b_chosen
         self._prev_a, self._prev_b = self.annotator_a, self.annotator_b
         self._current_key = None
         self.refresh()
@@ -402,6 +414,8 @@ class ReviewPanel(ReviewDecisions):
         out = {kind: 0 for kind in DiffKind}
         for item in self.items:
             out[item.kind] += 1
+            if differs_in_label_too(item):  # counted as both kinds
+                out[DiffKind.LABEL_DISAGREEMENT] += 1
         return out
 
     def open_items(self) -> list[ReviewItem]:

@@ -223,7 +223,8 @@ class TaxonomyEditor(QDialog):
         keeps = QLabel("Renaming, recolouring or retiring never changes an annotation: "
                        "annotations refer to the label's key, which stays the same. A "
                        "retired label stays on old annotations but is not offered for new "
-                       "ones. Changes are saved at once.")
+                       "ones. Changes are saved at once and are not undoable with Ctrl+Z: "
+                       "change a label back here to undo.")
         keeps.setWordWrap(True)
         keeps.setStyleSheet(f"color: {muted};")
 

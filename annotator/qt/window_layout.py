@@ -25,6 +25,12 @@ SIDE_WIDTH = {True: (200, 300), False: (240, 380)}
 small screen (< 1500 px wide) and otherwise."""
 
 
+def first_size(area: QRect) -> tuple[int, int]:
+    """FIRST_SIZE, or nine tenths of a larger screen (up to 1680×1050)."""
+    return (min(area.width(), max(FIRST_SIZE[0], min(1680, area.width() * 9 // 10))),
+            min(area.height(), max(FIRST_SIZE[1], min(1050, area.height() * 9 // 10))))
+
+
 def available(window: QMainWindow) -> QRect:
     screen = window.screen() or QGuiApplication.primaryScreen()
     return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
@@ -67,7 +73,7 @@ class WindowLayout:
         window = self.window
         self.default_state = window.saveState()
         area = available(window)
-        window.resize(min(FIRST_SIZE[0], area.width()), min(FIRST_SIZE[1], area.height()))
+        window.resize(*first_size(area))
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
         if isinstance(geometry, QByteArray):
@@ -88,10 +94,10 @@ class WindowLayout:
         if fit_to_screen(self.window) and not self.first_start:
             self.first_start = True  # a saved layout that did not fit: re-split too
         # The window manager decorates the window a moment after it is shown.
-        QTimer.singleShot(400, lambda: fit_to_screen(self.window))
+        QTimer.singleShot(400, self.window, lambda: fit_to_screen(self.window))
         if self.first_start:
             self.first_start = False
-            QTimer.singleShot(0, self.size_docks)
+            QTimer.singleShot(0, self.window, self.size_docks)
 
     def save(self) -> None:
         self.settings.setValue("window/geometry", self.window.saveGeometry())
@@ -104,9 +110,9 @@ class WindowLayout:
             dock.setFloating(False)
         window.restoreState(self.default_state)
         area = available(window)
-        window.resize(min(FIRST_SIZE[0], area.width()), min(FIRST_SIZE[1], area.height()))
+        window.resize(*first_size(area))
         fit_to_screen(window)
-        QTimer.singleShot(0, self.size_docks)
+        QTimer.singleShot(0, self.window, self.size_docks)
 
     def size_docks(self) -> None:
         """A compact table and narrow side docks so the article gets most of the room.
@@ -136,4 +142,4 @@ class WindowLayout:
         def release() -> None:
             for dock in below:
                 dock.setMaximumHeight(16_777_215)
-        QTimer.singleShot(0, release)
+        QTimer.singleShot(0, window, release)

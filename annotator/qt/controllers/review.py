@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from annotator.qt.pane import PaneManager
 from annotator.qt.panes.review import ReviewPane
 from annotator.qt.workbench import Workbench
@@ -28,6 +30,12 @@ class ReviewController:
         assert pane.dock is not None
         pane.dock.show()
         pane.dock.raise_()
+        window = self.wb.window
+        wanted = 540 if window.width() >= 1400 else 460
+        if not pane.dock.isFloating() and window.width() >= 1200 \
+                and pane.dock.width() < wanted:
+            # the list needs room for kind, words, both labels and status
+            window.resizeDocks([pane.dock], [wanted], Qt.Orientation.Horizontal)
         pane.update_context()
 
     def step(self, step: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from annotator.qt.pane import Pane
@@ -27,8 +27,8 @@ class ReviewPane(Pane):
         panel.set_reviewer(wb.analyst or "unknown")
         self._in_own_write = False
         if self.dock is not None:
-            self.dock.visibilityChanged.connect(lambda visible: None if visible else
-                                                self._keys_on_article(False))
+            self.dock.visibilityChanged.connect(self._keys_on_article)
+            self._keys_on_article(self.dock.isVisible())
         return panel
 
     def _keys_on_article(self, on: bool) -> None:
@@ -39,7 +39,7 @@ class ReviewPane(Pane):
             else:
                 self.wb.view.removeAction(action)
         if not on:
-            self._compare_colors()
+            QTimer.singleShot(0, self.panel, self._compare_colors)
 
     def _activated(self, start: int, end: int, a_id: object, b_id: object) -> None:
         article = self.wb.article
@@ -80,7 +80,6 @@ class ReviewPane(Pane):
         self._compare_colors()
 
     def shown(self) -> None:
-        self._keys_on_article(True)
         self.update_context()
 
     def article_changed(self) -> None:
