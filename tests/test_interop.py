@@ -1,5 +1,5 @@
 """Interop through the services: round trips per format on hostile Unicode, UTF-16
-offsets, re-anchoring on an edited article, byte-identical CSV, article converters."""
+(doccano) and code-point (Label Studio) offsets, re-anchoring on an edited article, byte-identical CSV, article converters."""
 
 from __future__ import annotations
 
@@ -135,7 +135,8 @@ def _utf16(text: str, i: int) -> int:
     return len(text[:i].encode("utf-16-le")) // 2
 
 
-def test_doccano_and_labelstudio_offsets_are_utf16(project: Project, tmp_path: Path) -> None:
+def test_doccano_offsets_are_utf16_and_labelstudio_code_points(project: Project,
+                                                               tmp_path: Path) -> None:
     aid, text = _article(project, tmp_path)
     anns = {a.id: a for a in _annotate(project, aid, text)}
     interop.export_annotations(project, "doccano", tmp_path / "d.jsonl")
@@ -155,8 +156,8 @@ def test_doccano_and_labelstudio_offsets_are_utf16(project: Project, tmp_path: P
     assert len(regions) == len(anns)
     for region in regions:
         a = anns[region["id"]]
-        assert (region["value"]["start"], region["value"]["end"]) == (
-            _utf16(text, a.start), _utf16(text, a.end))
+        assert (region["value"]["start"], region["value"]["end"]) == (a.start, a.end)
+        assert text[region["value"]["start"]:region["value"]["end"]] == a.text
 
 
 EDITED = HOSTILE_SOURCE.replace(

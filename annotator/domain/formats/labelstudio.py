@@ -8,9 +8,22 @@ A list of tasks::
                                    "value": {"start": 0, "end": 5, "text": "...",
                                              "labels": ["named"]}}, ...]}]}]
 
-Label Studio measures ``start``/``end`` in the browser, so they are JavaScript
-string indices — UTF-16 code units (Label Studio issue #1347) — converted with
-:class:`~annotator.domain.offsets.OffsetMap` and stated in the task ``meta``.
+Offsets are **Unicode code points** of the task text, as Label Studio has written them
+since label-studio-frontend PR #308 (October 2021): ``src/utils/selection-tools.js``
+converts the browser's UTF-16 offsets with ``charsToCodePoints`` ("for external usage js
+length should be converted to code points count"), and Label Studio's own end-to-end test
+``web/libs/editor/tests/integration/e2e/ner/emoji.cy.ts`` expects "test" in
+"🐱 Warning: This is a test text" at 21–25. label-studio-converter slices the task text
+with Python string indices (``create_tokens_and_tags``), i.e. code points too.
+
+A region's ``text`` is advisory: the offsets are authoritative. It is still compared
+with the article (tolerant of whitespace and of the way Label Studio writes line breaks
+in it: each ``\n``/``\r`` as the two characters ``\\n``, ``selection-tools.js``),
+because it is how a file from an older Label Studio shows itself: before PR #308 the
+offsets were UTF-16 units, so when the text does not match at the code-point offsets but
+does at the same numbers read as UTF-16, those are used and the import says so. When
+neither matches, the region is refused. Our own exports before this change stated
+UTF-16 in the task ``meta`` and are read as UTF-16.
 
 Mapping:
 
@@ -38,6 +51,7 @@ from xml.sax.saxutils import quoteattr
 from annotator.domain.formats import (
     EXPORT_KEY,
     EXPORT_VERSION,
+    UNIT_CODE_POINTS,
     UNIT_UTF16,
     Document,
     FormatError,
@@ -50,6 +64,7 @@ from annotator.domain.formats import (
     build_annotation,
     check_export,
     check_quote,
+    check_span,
     decode_content,
     dump_json,
     get_str,
@@ -91,23 +106,31 @@ def labelstudio_config(labels: Iterable[str]) -> str:
     )
 
 
-def _region(rid: str, s16: int, e16: int, text: str, label: str) -> dict[str, Any]:
+def labelstudio_text(text: str) -> str:
+    """A span's text as Label Studio writes it in a region: line breaks as ``\\n``.
+
+    ``selection-tools.js`` does ``selection.toString().replace(/[\n\r]/g, '\\n')``.
+    """
+    return text.replace("\r", "\\n").replace("\n", "\\n")
+
+
+def _region(rid: str, start: int, end: int, text: str, label: str) -> dict[str, Any]:
     return {
         "id": rid,
         "from_name": FROM_NAME,
         "to_name": TO_NAME,
         "type": "labels",
         "origin": "manual",
-        "value": {"start": s16, "end": e16, "text": text, "labels": [label]},
+        "value": {"start": start, "end": end, "text": labelstudio_text(text),
+                  "labels": [label]},
     }
 
 
 def export_labelstudio(documents: Iterable[Document], *, indent: int | None = 2) -> str:
-    """JSON list of Label Studio tasks, one per document; offsets in UTF-16 code units."""
+    """JSON list of Label Studio tasks, one per document; offsets in code points."""
     tasks = []
     for n, doc in enumerate(documents, start=1):
         check_export(doc, where=f"document {n}")
-        omap = OffsetMap.for_text(doc.text)
         by_annotator: dict[str, list[Annotation]] = {}
         for ann in sorted_annotations(doc.annotations):
             by_annotator.setdefault(ann.annotator, []).append(ann)
@@ -116,16 +139,14 @@ def export_labelstudio(documents: Iterable[Document], *, indent: int | None = 2)
         for k, (_name, anns) in enumerate(sorted(by_annotator.items()), start=1):
             result: list[dict[str, Any]] = []
             for ann in anns:
-                s16, e16 = omap.span_to_utf16(ann.start, ann.end)
-                region = _region(ann.id, s16, e16, ann.text, ann.label)
+                region = _region(ann.id, ann.start, ann.end, ann.text, ann.label)
                 if ann.note:
                     region["meta"] = {"text": [ann.note]}
                 result.append(region)
                 if ann.source_start is not None and ann.source_end is not None:
                     src_id = ann.id + SOURCE_SUFFIX
                     ss, se = ann.source_start, ann.source_end
-                    result.append(_region(src_id, *omap.span_to_utf16(ss, se),
-                                          doc.text[ss:se], SOURCE_LABEL))
+                    result.append(_region(src_id, ss, se, doc.text[ss:se], SOURCE_LABEL))
                     result.append({
                         "from_id": ann.id, "to_id": src_id, "type": "relation",
                         "direction": "right", "labels": [RELATION_LABEL],
@@ -152,7 +173,7 @@ def export_labelstudio(documents: Iterable[Document], *, indent: int | None = 2)
                 EXPORT_KEY: {
                     "format": FORMAT_NAME,
                     "version": EXPORT_VERSION,
-                    "offset_unit": UNIT_UTF16,
+                    "offset_unit": UNIT_CODE_POINTS,
                     "article": meta,
                     "annotations": extra,
                 }
@@ -200,7 +221,6 @@ def _parse_task(
     raw_text = get_str(data, "text", where=f"{where} data")
     newlines = NewlineMap(raw_text)
     text = newlines.text
-    omap = OffsetMap.for_text(raw_text)
 
     meta_obj = task.get("meta") or {}
     block = require_object(require_object(meta_obj, where=f"{where} 'meta'").get(EXPORT_KEY, {}),
@@ -210,6 +230,7 @@ def _parse_task(
         meta["labelstudio_id"] = task["id"]
     art_id = article_id_of(meta, article_id)
     extras = require_object(block.get("annotations", {}), where=f"{where} annotation metadata")
+    spans = _SpanReader(raw_text, newlines, utf16=block.get("offset_unit") == UNIT_UTF16)
 
     ls_annotations = task.get("annotations")
     if ls_annotations is None:
@@ -263,14 +284,10 @@ def _parse_task(
                 raise FormatError(
                     f"{rwhere}: a region needs exactly one label, found {labels!r:.60}"
                 )
-            s16 = as_int(value.get("start"), where=rwhere, name="'start'")
-            e16 = as_int(value.get("end"), where=rwhere, name="'end'")
-            cs, ce = utf16_span_to_code_points(omap, s16, e16, where=rwhere)
-            start, end = newlines(cs), newlines(ce)
-            if "text" in value:
-                # Label Studio trims whitespace when the Text tag has no pre-wrap style.
-                check_quote(text, start, end, get_str(value, "text", where=rwhere),
-                            where=rwhere, lenient_whitespace=True)
+            raw_start = as_int(value.get("start"), where=rwhere, name="'start'")
+            raw_end = as_int(value.get("end"), where=rwhere, name="'end'")
+            quote = get_str(value, "text", where=rwhere) if "text" in value else None
+            start, end = spans.locate(raw_start, raw_end, quote, where=rwhere)
             regions[rid] = (labels[0], start, end, rwhere, rid)
             meta_text = item.get("meta", {}).get("text") if isinstance(item.get("meta"), dict) \
                 else None
@@ -318,7 +335,86 @@ def _parse_task(
             ))
     if newlines.changed:
         warnings.append(f"{where}: Windows newlines in the text were normalised")
+    if spans.utf16_regions:
+        first = spans.utf16_regions[0]
+        warnings.append(
+            f"{where}: offsets read as UTF-16 units for {len(spans.utf16_regions)} region(s) "
+            f"(first: {first}): "
+            + ("the file says so (an export of an earlier version of this app)"
+               if spans.utf16 else
+               "their text matches there and not at the code-point offsets that Label "
+               "Studio writes since October 2021 (a file from an older Label Studio?)")
+        )
     return Document(text=text, annotations=annotations, meta=meta, warnings=warnings)
+
+
+def _comparable(s: str) -> str:
+    """Text with Label Studio's ``\\n`` line breaks and all whitespace runs made one space."""
+    return " ".join(s.replace("\\n", " ").split())
+
+
+def text_matches(actual: str, quote: str) -> bool:
+    """Does a region's ``text`` describe ``actual``, the article text at its offsets?
+
+    Exact, or equal up to whitespace (Label Studio trims selections unless the Text tag
+    has a pre-wrap style) and up to line breaks written as ``\\n``.
+    """
+    return actual == quote or _comparable(actual) == _comparable(quote)
+
+
+class _SpanReader:
+    """Region offsets of one task's raw text to code points of the normalised text."""
+
+    def __init__(self, raw_text: str, newlines: NewlineMap, *, utf16: bool) -> None:
+        self.raw = raw_text
+        self.newlines = newlines
+        self.utf16 = utf16
+        """The file states UTF-16 offsets (our own exports before code points)."""
+        self._omap: OffsetMap | None = None
+        self.utf16_regions: list[str] = []
+
+    @property
+    def omap(self) -> OffsetMap:
+        if self._omap is None:
+            self._omap = OffsetMap.for_text(self.raw)
+        return self._omap
+
+    def _normalised(self, start: int, end: int) -> tuple[int, int]:
+        return self.newlines(start), self.newlines(end)
+
+    def locate(self, start: int, end: int, quote: str | None, *, where: str) -> tuple[int, int]:
+        text = self.newlines.text
+        if self.utf16:
+            cs, ce = self._normalised(*utf16_span_to_code_points(self.omap, start, end,
+                                                                 where=where))
+            if quote is not None and not text_matches(text[cs:ce], quote):
+                check_quote(text, cs, ce, quote, where=where, lenient_whitespace=True)
+            self.utf16_regions.append(where)
+            return cs, ce
+        fits = 0 <= start < end <= len(self.raw)
+        if fits:
+            cs, ce = self._normalised(start, end)
+            if quote is None or text_matches(text[cs:ce], quote):
+                return cs, ce
+        legacy = self._utf16_match(start, end, quote)
+        if legacy is not None:
+            self.utf16_regions.append(where)
+            return legacy
+        if not fits:
+            check_span(len(self.raw), start, end, where=where)
+        assert quote is not None
+        check_quote(text, cs, ce, quote, where=where, lenient_whitespace=True)
+        raise FormatError(f"{where}: the region's text does not match the article")  # unreachable
+
+    def _utf16_match(self, start: int, end: int, quote: str | None) -> tuple[int, int] | None:
+        """The span read as UTF-16 units, if that is where its ``text`` is."""
+        if quote is None or self.raw.isascii() or not 0 <= start < end <= self.omap.utf16_length:
+            return None
+        cs, ce = self.omap.span_to_code_points(start, end)
+        if self.omap.to_utf16(cs) != start or self.omap.to_utf16(ce) != end:
+            return None  # would split a surrogate pair: not UTF-16 offsets
+        cs, ce = self._normalised(cs, ce)
+        return (cs, ce) if text_matches(self.newlines.text[cs:ce], quote) else None
 
 
 def _stamp(obj: dict[str, Any], key: str) -> str:
