@@ -360,7 +360,7 @@ def test_overlap_matching_prefers_largest_overlap() -> None:
     )
     assert matching.pairs == ((Sp(10, 20, "x"), Sp(5, 18, "x")),)
     assert matching.unmatched_reference == (Sp(0, 10, "x"),)
-    # Greedy beats the naive "first overlapping" choice the other way round too.
+    # Most shared text beats the naive "first overlapping" choice the other way round too.
     matching = match_spans(
         [Sp(0, 10, "x")], [Sp(0, 4, "x"), Sp(3, 10, "x")], overlap=True, same_label=False
     )
@@ -385,16 +385,15 @@ def test_overlap_matching_tie_breaks_are_deterministic() -> None:
     assert matching.pairs == ((Sp(0, 10, "x"), Sp(0, 10, "x")),)
 
 
-def test_greedy_overlap_any_label_can_pair_fewer() -> None:
-    # Found by hypothesis; documents a known property of greedy (not maximum) matching.
-    # All three overlapping pairs share 1 code point. Ignoring labels, 2-4/x ~ 2-3/y has
-    # the smallest boundary distance (1 vs 2), is taken first, and strands 0-3/y and 3-5/x.
-    # Requiring labels rules that pair out and leaves two matches.
+def test_overlap_any_label_never_pairs_fewer_than_overlap_label() -> None:
+    # Found by hypothesis against the former greedy matching: all three overlapping pairs
+    # share 1 code point; greedy took 2-4/x ~ 2-3/y (closest boundaries) and stranded
+    # 0-3/y and 3-5/x. The maximum matching pairs both, with or without labels.
     a = [Sp(0, 3, "y"), Sp(2, 4, "x")]
     b = [Sp(2, 3, "y"), Sp(3, 5, "x")]
     result = span_agreement(a, b)
     assert result.overlap_label.overall.tp == 2
-    assert result.overlap_any_label.overall.tp == 1
+    assert result.overlap_any_label.overall.tp == 2
 
 
 def test_touching_spans_do_not_overlap() -> None:
@@ -481,16 +480,15 @@ def test_matching_invariants(a: list[Sp], b: list[Sp]) -> None:
         assert sum(p.tp_candidate for p in scores.per_label.values()) == o.tp
         assert sum(p.fp for p in scores.per_label.values()) == o.fp
     tp = [s.overall.tp for s in regimes]
-    # Greedy overlap matching keeps every exact pair, but overlap+label vs overlap-any is
-    # not ordered (see test_greedy_overlap_any_label_can_pair_fewer).
-    assert tp[0] <= tp[1] <= tp[3] and tp[0] <= tp[2]
+    # Maximum matchings: more edges never give fewer pairs.
+    assert tp[0] <= tp[1] <= tp[3] and tp[0] <= tp[2] <= tp[3]
 
     for same_label in (True, False):
         m = match_spans(a, b, overlap=True, same_label=same_label)
         for x, y in m.pairs:
             assert max(x.start, y.start) < min(x.end, y.end)
             assert not same_label or x.label == y.label
-        # Greedy leaves a maximal matching: no unmatched pair that could still be matched.
+        # A maximum matching is maximal: no unmatched pair that could still be matched.
         for x in m.unmatched_reference:
             for y in m.unmatched_candidate:
                 overlaps = max(x.start, y.start) < min(x.end, y.end)

@@ -12,7 +12,8 @@ NAME = "agreement"
 
 
 def register(sub: Any) -> None:
-    agree = sub.add_parser(NAME, help="inter-annotator agreement (kappa, alpha, F1)")
+    agree = sub.add_parser(NAME, help="inter-annotator agreement (kappa, alpha, unitized "
+                                      "alpha_U, F1; see docs/agreement.md)")
     agree.add_argument("--article", type=int, metavar="ID", help="only this article")
     agree.add_argument("--annotators", metavar="A,B",
                        help="comma-separated annotator names (default: all)")

@@ -2,9 +2,12 @@
 
 Span agreement (precision/recall/F1 of B against A, exact and overlap, per label and
 overall) is computed per article and summed over articles for the corpus (counts are
-pooled, then ratios taken — micro-averaging). Label agreement (Cohen's κ, Fleiss' κ,
-Krippendorff's α nominal) uses exact-span units, with units keyed by article so spans
-in different articles never match.
+pooled, then ratios taken — micro-averaging); overlap pairs are a maximum matching.
+Label agreement (Cohen's κ, Fleiss' κ, Krippendorff's α nominal) uses exact-span units,
+with units keyed by article so spans in different articles never match, and — per pair
+of annotators — the pairs of the overlap matching. Krippendorff's unitized α_U takes
+the article as the continuum; for the corpus, the articles someone annotated are laid
+end to end as one continuum. See docs/agreement.md.
 """
 
 from __future__ import annotations
@@ -17,8 +20,13 @@ from typing import Any
 from annotator.domain.agreement import (
     PRF,
     LabelAgreement,
+    Matching,
+    UnitizedAlpha,
     krippendorff_alpha_nominal,
+    krippendorff_alpha_unitized,
     label_agreement,
+    label_agreement_on_pairs,
+    match_spans,
     span_agreement,
 )
 from annotator.domain.errors import UserInputError
@@ -49,6 +57,8 @@ class PairReport:
     annotator_b: str
     # mode -> label ("" = overall) -> counts
     counts: dict[str, dict[str, PRF]] = field(default_factory=dict)
+    overlap_labels: LabelAgreement | None = None
+    """κ/α on the pairs of the overlap matching (any label), pooled over articles."""
 
 
 @dataclass
@@ -60,6 +70,8 @@ class AgreementReport:
     labels: LabelAgreement
     facets: dict[str, tuple[float | None, int]] = field(default_factory=dict)
     """Facet -> (Krippendorff's α nominal, units with ≥ 2 values) on exact-span units."""
+    unitized: UnitizedAlpha | None = None
+    """Krippendorff's α_U over the article(s) as the continuum (None: nothing annotated)."""
 
     def rows(self) -> list[dict[str, Any]]:
         """Flat rows for CSV/JSON: one per pair × mode × label, plus coefficient rows."""
@@ -83,6 +95,28 @@ class AgreementReport:
                 "label": "(all)", "tp": None, "fp": None, "fn": None, "precision": None,
                 "recall": None, "f1": None, "value": value,
             })
+        for pair in self.pairs:
+            lab = pair.overlap_labels
+            if lab is None:
+                continue
+            for measure, value in (("cohen_kappa", lab.cohen_kappa),
+                                   ("krippendorff_alpha_nominal", lab.alpha)):
+                out.append({
+                    "scope": self.scope, "measure": measure, "mode": "overlap_matched_pairs",
+                    "annotator_a": pair.annotator_a, "annotator_b": pair.annotator_b,
+                    "label": "(all)", "tp": None, "fp": None, "fn": None,
+                    "precision": None, "recall": None, "f1": None, "value": value,
+                })
+        if self.unitized is not None:
+            per = [("(all)", self.unitized.alpha)] + [
+                (label, cat.alpha) for label, cat in self.unitized.per_label.items()]
+            for label, value in per:
+                out.append({
+                    "scope": self.scope, "measure": "krippendorff_alpha_unitized",
+                    "mode": "article_continuum", "annotator_a": ",".join(self.annotators),
+                    "annotator_b": "", "label": label, "tp": None, "fp": None, "fn": None,
+                    "precision": None, "recall": None, "f1": None, "value": value,
+                })
         for facet, (alpha, n_units) in self.facets.items():
             out.append({
                 "scope": self.scope, "measure": "facet_alpha_nominal",
@@ -113,6 +147,8 @@ def agreement(
         by_article: dict[int, list[Annotation]] = {
             aid: crud.list_annotations(session=session, article_id=aid) for aid in article_ids
         }
+        lengths = {aid: len(text) for aid, _title, text in
+                   crud.iter_article_texts(session=session, article_id=article_id)}
     present = sorted({a.annotator for anns in by_article.values() for a in anns})
     if annotators:
         missing = [name for name in annotators if name not in present]
@@ -144,6 +180,7 @@ def agreement(
                 for label, prf in scores.per_label.items():
                     bucket[label] = _add(bucket.get(label), prf)
         pair.counts = dict(totals)
+        pair.overlap_labels = _overlap_label_agreement(by_article, a_name, b_name)
         pairs.append(pair)
     # Label agreement: prefix offsets with the article so units are per-article.
     spans_by_rater: dict[str, list[_Keyed]] = {name: [] for name in chosen}
@@ -154,6 +191,7 @@ def agreement(
                 spans_by_rater[ann.annotator].append(
                     _Keyed(base + ann.start, base + ann.end, ann.label))
     return AgreementReport(
+        unitized=_unitized(by_article, lengths, chosen),
         facets=_facet_agreement(by_article, chosen),
         scope=f"article {article_id}" if article_id is not None else "corpus",
         annotators=list(chosen),
@@ -161,6 +199,41 @@ def agreement(
         pairs=pairs,
         labels=label_agreement(spans_by_rater),
     )
+
+
+def _overlap_label_agreement(by_article: dict[int, list[Annotation]], a_name: str,
+                             b_name: str) -> LabelAgreement:
+    """κ/α on the pairs of each article's maximum overlap matching, pooled."""
+    pairs: list[tuple[_Keyed, _Keyed]] = []
+    for anns in by_article.values():
+        a_spans = [x for x in anns if x.annotator == a_name]
+        b_spans = [x for x in anns if x.annotator == b_name]
+        if a_spans and b_spans:
+            matching = match_spans(a_spans, b_spans, overlap=True, same_label=False)
+            pairs += [(_Keyed(x.start, x.end, x.label), _Keyed(y.start, y.end, y.label))
+                      for x, y in matching.pairs]
+    return label_agreement_on_pairs(Matching(pairs=tuple(pairs), unmatched_reference=(),
+                                             unmatched_candidate=()))
+
+
+def _unitized(by_article: dict[int, list[Annotation]], lengths: dict[int, int],
+              raters: list[str]) -> UnitizedAlpha | None:
+    """α_U with the article as continuum; several articles laid end to end (only those
+    at least one of the raters annotated, so untouched articles do not count as agreed
+    blank text). ``None`` when none was annotated."""
+    wanted = set(raters)
+    spans: dict[str, list[_Keyed]] = {name: [] for name in raters}
+    offset = 0
+    for aid, anns in sorted(by_article.items()):
+        mine = [a for a in anns if a.annotator in wanted]
+        if not mine or not lengths.get(aid):
+            continue
+        for ann in mine:
+            spans[ann.annotator].append(_Keyed(offset + ann.start, offset + ann.end, ann.label))
+        offset += lengths[aid]
+    if offset == 0:
+        return None
+    return krippendorff_alpha_unitized(spans, begin=0, length=offset)
 
 
 def _facet_agreement(by_article: dict[int, list[Annotation]],
@@ -198,6 +271,19 @@ def format_text(report: AgreementReport) -> str:
     lines.append(f"  Cohen's kappa      {f(lab.cohen_kappa)}")
     lines.append(f"  Fleiss' kappa      {f(lab.fleiss_kappa)}")
     lines.append(f"  Krippendorff alpha {f(lab.alpha)}  (nominal)")
+    for pair in report.pairs:
+        if pair.overlap_labels is not None:
+            ol = pair.overlap_labels
+            lines.append(f"Label agreement on overlap-matched pairs, {pair.annotator_a} / "
+                         f"{pair.annotator_b} ({ol.n_units} pairs): Cohen's kappa "
+                         f"{f(ol.cohen_kappa)}, Krippendorff alpha {f(ol.alpha)}")
+    if report.unitized is not None:
+        u = report.unitized
+        lines.append("")
+        lines.append(f"Unitizing (Krippendorff alpha_U, the article as continuum of "
+                     f"{u.length} code points): {f(u.alpha)}")
+        for label, cat in u.per_label.items():
+            lines.append(f"  {label:<28} {f(cat.alpha)}  ({cat.n_units} units)")
     if report.facets:
         lines.append("")
         lines.append("Facet agreement (Krippendorff alpha, nominal, on shared spans):")
