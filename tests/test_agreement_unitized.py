@@ -160,6 +160,32 @@ spans = st.lists(st.builds(lambda s, n, lab: Sp(s, s + n, lab), st.integers(0, 3
                            st.integers(1, 8), st.sampled_from("xy")), max_size=7)
 
 
+SOLVERS = {  # (_SMALL_SEARCH, _WEIGHTED_LIMIT): which solver a component gets
+    "exhaustive": (10 ** 9, 10 ** 9), "blossom": (0, 10 ** 9), "hopcroft-karp": (0, 0)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(spans, spans)
+def test_the_solvers_agree_on_the_objective(a: list[Sp], b: list[Sp]) -> None:
+    """Exhaustive search and the weighted blossom give the same pairs count and shared
+    text; Hopcroft–Karp (huge components only) the same pairs count."""
+    from annotator.domain import agreement
+
+    results = {}
+    saved = agreement._SMALL_SEARCH, agreement._WEIGHTED_LIMIT
+    try:
+        for name, (small, weighted) in SOLVERS.items():
+            agreement._SMALL_SEARCH, agreement._WEIGHTED_LIMIT = small, weighted
+            m = match_spans(a, b, overlap=True, same_label=False)
+            shared = sum(min(x.end, y.end) - max(x.start, y.start) for x, y in m.pairs)
+            same = sum(x.label == y.label for x, y in m.pairs)
+            results[name] = (len(m.pairs), shared, same)
+    finally:
+        agreement._SMALL_SEARCH, agreement._WEIGHTED_LIMIT = saved
+    assert results["exhaustive"] == results["blossom"]
+    assert results["hopcroft-karp"][0] == results["exhaustive"][0]
+
+
 @settings(max_examples=200, deadline=None)
 @given(spans, spans)
 def test_matching_is_maximum(a: list[Sp], b: list[Sp]) -> None:

@@ -42,9 +42,9 @@ contiguous data", *Sociological Methodology* 25:47–76; 2004, *Content Analysis
 to confirm it), in the function's docstring and docs/agreement.md; the tests reproduce the
 worked example of Krippendorff (2004, p. 254) and cases worked by hand.
 
-Overlap pairing is a **maximum** one-to-one matching (Hungarian method,
-``scipy.optimize.linear_sum_assignment``): a greedy largest-overlap-first pairing can pair
-fewer spans than the matching that exists.
+Overlap pairing is a **maximum** one-to-one matching (``networkx.max_weight_matching`` with
+maximum cardinality): a greedy largest-overlap-first pairing can pair fewer spans than the
+matching that exists.
 """
 
 from __future__ import annotations
@@ -185,18 +185,19 @@ def _overlap_pairs(
     *,
     same_label: bool,
 ) -> list[tuple[int, int]]:
-    """A maximum one-to-one matching of free overlapping spans (Hungarian method).
+    """A maximum one-to-one matching of free overlapping spans.
 
     Among all matchings the one with the most pairs is taken; among those, the one
-    sharing the most text in total; then the one whose boundaries differ least and
-    whose labels agree most (``scipy.optimize.linear_sum_assignment`` on integer
-    weights that encode these priorities lexicographically). A greedy
+    sharing the most text in total; then the one whose labels agree most and whose
+    boundaries differ least (``networkx.max_weight_matching`` — Edmonds' blossom
+    algorithm — with ``maxcardinality``, on exact integer weights that encode these
+    priorities lexicographically). A greedy
     largest-overlap-first pairing can strand spans: A = {0–10, 9–15}, B = {1–10, 0–3}
     pairs 1 greedily and 2 here. Every exact pair is an overlap edge, so overlap
     matching never pairs fewer spans than exact matching.
 
     The graph is solved per connected component (spans chained by overlaps), which
-    keeps the matrices small; remaining ties go to the lower ranks, deterministically.
+    keeps each problem small; remaining ties are broken deterministically.
     Marks the pairs as no longer free.
     """
     a_idx = [i for i in range(len(a)) if a_free[i]]
@@ -235,8 +236,49 @@ def _components(edges: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]
     return sorted(groups.values())
 
 
-_EXACT_FLOAT = 2 ** 52
-"""Integers up to this are exact in the float64 weights the Hungarian solver uses."""
+_SMALL_SEARCH = 512
+"""Components with at most this many ways to choose each reference span's partner (or
+none) are solved by trying them all — most components are two or three spans a side."""
+
+
+def _edge_levels(a: Sequence[S], b: Sequence[S], i: int, j: int) -> tuple[int, int, int, int]:
+    """What makes a pair better, in priority order: shared text, equal label, closeness
+    of boundaries, low ranks (a deterministic last resort)."""
+    sa, sb = a[i], b[j]
+    return (_overlap(sa, sb), int(sa.label == sb.label),
+            -abs(sa.start - sb.start) - abs(sa.end - sb.end), -i - j)
+
+
+def _small_matching(a: Sequence[S], b: Sequence[S],
+                    by_row: Mapping[int, Sequence[int]]) -> list[tuple[int, int]]:
+    """Exhaustive search: the most pairs, then the best sums of :func:`_edge_levels`."""
+    rows = sorted(by_row)
+    best: tuple[tuple[int, ...], list[tuple[int, int]]] = ((-1,), [])
+
+    def walk(k: int, used: frozenset[int], chosen: list[tuple[int, int]]) -> None:
+        nonlocal best
+        if k == len(rows):
+            levels = [_edge_levels(a, b, i, j) for i, j in chosen]
+            key = (len(chosen), *(sum(col) for col in zip(*levels, strict=True))) \
+                if levels else (0,)
+            if key > best[0]:
+                best = (key, list(chosen))
+            return
+        i = rows[k]
+        for j in by_row[i]:
+            if j not in used:
+                chosen.append((i, j))
+                walk(k + 1, used | {j}, chosen)
+                chosen.pop()
+        walk(k + 1, used, chosen)
+
+    walk(0, frozenset(), [])
+    return best[1]
+
+
+_WEIGHTED_LIMIT = 40
+"""Components with more spans than this are matched by Hopcroft–Karp (maximum cardinality,
+no preferences): the weighted blossom algorithm is cubic in pure Python."""
 
 
 def _max_matching(a: Sequence[S], b: Sequence[S],
@@ -244,57 +286,46 @@ def _max_matching(a: Sequence[S], b: Sequence[S],
     """Maximum matching of one component, with the priorities of :func:`_overlap_pairs`."""
     if len(edges) == 1:
         return list(edges)
-    rows = sorted({i for i, _ in edges})
-    cols = sorted({j for _, j in edges})
+    rows = {i for i, _ in edges}
+    cols = {j for _, j in edges}
+    if len(rows) == 1 or len(cols) == 1:  # a star: one pair, the best edge
+        return [max(edges, key=lambda e: _edge_levels(a, b, *e))]
+    by_row: dict[int, list[int]] = defaultdict(list)
+    for i, j in edges:
+        by_row[i].append(j)
+    choices = 1
+    for js in by_row.values():
+        choices *= len(js) + 1
+    if choices <= _SMALL_SEARCH:
+        return _small_matching(a, b, by_row)
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(("a", i) for i in rows)
+    graph.add_nodes_from(("b", j) for j in cols)
+    if len(rows) + len(cols) > _WEIGHTED_LIMIT:
+        graph.add_edges_from((("a", i), ("b", j)) for i, j in edges)
+        found = nx.bipartite.hopcroft_karp_matching(graph, top_nodes=[("a", i) for i in rows])
+        return sorted((u[1], v[1]) for u, v in found.items() if u[0] == "a")
     n = min(len(rows), len(cols))
     lo = min(min(a[i].start for i in rows), min(b[j].start for j in cols))
     hi = max(max(a[i].end for i in rows), max(b[j].end for j in cols))
-    extent = hi - lo
-    # Per-edge weight = pairs·W1 + overlap·W2 + label·W3 + closeness, each level bounded
-    # so the sum of the lower ones over n pairs never reaches one unit of the level above.
-    w3 = n * 2 * extent + 1
-    w2 = n * w3 + 1
-    w1 = n * extent * w2 + n * w3 + n * 2 * extent + 1
-    fine = n * w1 * 2 < _EXACT_FLOAT
-    if not fine:  # huge component: cardinality, then total overlap only
-        w2, w3 = 1, 0
-        w1 = n * extent + 1
-    if len(rows) * len(cols) > _DENSE_LIMIT:
-        return _cardinality_matching(rows, cols, edges)
-    import numpy
-    from scipy.optimize import linear_sum_assignment
-
-    weights = numpy.zeros((len(rows), len(cols)))
-    r_of = {i: k for k, i in enumerate(rows)}
-    c_of = {j: k for k, j in enumerate(cols)}
+    extent, ranks = hi - lo, len(a) + len(b)
+    # Edge weight: the levels (shared text, equal label, closeness of boundaries, low
+    # ranks) in mixed radix with exact Python integers, each level's unit larger than the
+    # lower levels can add up to over n pairs; maxcardinality puts the number of pairs first.
+    maxima = (extent, 1, 2 * extent, ranks)
+    units = [1] * len(maxima)
+    for k in range(len(maxima) - 2, -1, -1):
+        units[k] = n * sum(m * u for m, u in zip(maxima[k + 1:], units[k + 1:],
+                                                 strict=True)) + 1
     for i, j in edges:
-        sa, sb = a[i], b[j]
-        closeness = 2 * extent - abs(sa.start - sb.start) - abs(sa.end - sb.end) if fine else 0
-        weights[r_of[i], c_of[j]] = (w1 + _overlap(sa, sb) * w2
-                                     + (sa.label == sb.label) * w3 + closeness)
-    row_ind, col_ind = linear_sum_assignment(weights, maximize=True)
-    return [(rows[r], cols[c]) for r, c in zip(row_ind, col_ind, strict=True)
-            if weights[r, c] > 0]
-
-
-_DENSE_LIMIT = 4_000_000
-"""Components with more row × column cells than this (a dense float matrix of 32 MB)
-are matched by Hopcroft–Karp on the sparse graph: maximum cardinality, no preferences."""
-
-
-def _cardinality_matching(rows: Sequence[int], cols: Sequence[int],
-                          edges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    import numpy
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import maximum_bipartite_matching
-
-    r_of = {i: k for k, i in enumerate(rows)}
-    c_of = {j: k for k, j in enumerate(cols)}
-    graph = csr_matrix((numpy.ones(len(edges)), ([r_of[i] for i, _ in edges],
-                                                 [c_of[j] for _, j in edges])),
-                       shape=(len(rows), len(cols)))
-    match = maximum_bipartite_matching(graph, perm_type="column")
-    return [(rows[r], cols[int(c)]) for r, c in enumerate(match) if c >= 0]
+        levels = _edge_levels(a, b, i, j)  # the last two made non-negative
+        shifted = (levels[0], levels[1], 2 * extent + levels[2], ranks + levels[3])
+        weight = sum(v * u for v, u in zip(shifted, units, strict=True))
+        graph.add_edge(("a", i), ("b", j), weight=weight)
+    found = nx.max_weight_matching(graph, maxcardinality=True)
+    return sorted((u[1], v[1]) if u[0] == "a" else (v[1], u[1]) for u, v in found)
 
 
 @dataclass(frozen=True)
