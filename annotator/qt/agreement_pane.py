@@ -288,7 +288,8 @@ class AgreementPane(QWidget):
         self.card_cohen = CoefficientCard("Cohen's κ", "agreementCohen")
         self.card_fleiss = CoefficientCard("Fleiss' κ", "agreementFleiss")
         self.card_alpha = CoefficientCard("Krippendorff's α (nominal)", "agreementAlpha")
-        for card in (self.card_cohen, self.card_fleiss, self.card_alpha):
+        self.card_unitized = CoefficientCard("Krippendorff's α_U (unitizing)", "agreementAlphaU")
+        for card in (self.card_cohen, self.card_fleiss, self.card_alpha, self.card_unitized):
             cards.addWidget(card)
         res.addLayout(cards)
         self.units_note = QLabel()
@@ -495,6 +496,12 @@ class AgreementPane(QWidget):
         self.card_alpha.set(
             lab.alpha, (interpret(lab.alpha) or "undefined here") + f" · n = {lab.n_units}",
             "Any number of annotators; units some did not label count as missing data")
+        u = report.unitized
+        self.card_unitized.set(
+            u.alpha if u else None, ((interpret(u.alpha) if u else "") or "undefined here")
+            + f" · {len(u.per_label) if u else 0} labels",
+            "Where the annotators put spans of each label on the article, boundaries "
+            "included (docs/agreement.md); per label in the CSV export")
         self.units_note.setText(
             f"Label agreement on exact-span units: {units}. “—” means there is nothing to "
             "measure (e.g. no shared spans, or a single label used throughout). Wording after "
