@@ -41,6 +41,15 @@ def test_cli_choices_and_services_come_from_the_registry() -> None:
     assert interop.FORMATS == format_names() == interop.EXPORT_FORMATS
 
 
+def test_window_export_menu_comes_from_the_registry() -> None:
+    from annotator.qt.controllers.interop import EXPORT_FORMATS
+
+    assert [f[1] for f in EXPORT_FORMATS] == ["doccano", "labelstudio", "w3c", "brat"]
+    assert EXPORT_FORMATS[1] == ("Label Studio JSON (code points)", "labelstudio",
+                                 "Label Studio JSON (*.json)", ".json")
+    assert EXPORT_FORMATS[0][0] == "doccano JSONL (UTF-16 units)"
+
+
 def test_readers_and_writers_resolve_to_the_converters() -> None:
     from annotator.domain.formats import brat, doccano, labelstudio, w3c
 
@@ -60,6 +69,8 @@ def test_readers_and_writers_resolve_to_the_converters() -> None:
 
 def test_offset_units_filters_and_flags() -> None:
     assert get_format("doccano").offset_unit == UNIT_UTF16
+    assert get_format("labelstudio").offset_unit == UNIT_CODE_POINTS
+    assert get_format("labelstudio").unit_short == "code points"
     assert get_format("w3c").offset_unit == UNIT_CODE_POINTS
     assert get_format("brat").offset_unit == UNIT_CODE_POINTS
     assert get_format("csv").offset_unit == UNIT_CODE_POINTS

@@ -105,7 +105,7 @@ FORMATS: tuple[FileFormat, ...] = (
     ),
     FileFormat(
         name="labelstudio", title="Label Studio JSON", extensions=(".json",),
-        offset_unit=UNIT_UTF16, shape="records",
+        offset_unit=UNIT_CODE_POINTS, shape="records",  # UTF-16 files before 2021: read too
         reader_ref=f"{_PKG}.labelstudio:import_labelstudio",
         writer_ref=f"{_PKG}.labelstudio:export_labelstudio",
         creates_articles=True,

@@ -18,17 +18,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from annotator.domain.formats.registry import FORMATS
 from annotator.qt.workbench import Workbench
 from annotator.services.changes import Changes
 from annotator.services.export_csv import export_csv_file
 from annotator.services.interop import AnnotationImportReport
 
-EXPORT_FORMATS = (
-    ("doccano JSONL (UTF-16 offsets)", "doccano", "JSONL (*.jsonl)", ".jsonl"),
-    ("Label Studio JSON (UTF-16 offsets)", "labelstudio", "JSON (*.json)", ".json"),
-    ("W3C Web Annotation (code points)", "w3c", "JSON-LD (*.jsonld *.json)", ".jsonld"),
-    ("brat standoff folder (code points)", "brat", "", ""),
-)
+# (menu title, format, file filter, suffix) from the one format registry; brat is a folder.
+EXPORT_FORMATS = tuple(
+    (f"{f.title}{' folder' if f.writes_folder else ''} ({f.unit_short})", f.name,
+     "" if f.writes_folder else f.file_filter, "" if f.writes_folder else f.default_extension)
+    for f in FORMATS if f.shape != "rows")
 EXPORT_MENU = "&File/Export current article as"
 
 
