@@ -101,7 +101,7 @@ def test_hedge_without_a_source() -> None:
 
 
 def test_nouns_that_look_like_cues_are_not_cues() -> None:
-    t = ("Voters in five states backed him. His comments drew criticism. "
+    t = ("Voters in five states went to the polls. His comments drew criticism. "
          "The secretary of state arrived.")
     assert suggest_attributions(t) == []
 

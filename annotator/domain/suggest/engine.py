@@ -146,14 +146,27 @@ class _Sentence:
         words = [(m.start(), m.end()) for m in _WORD.finditer(text, self.s, cue_start)]
         i = len(words) - 1
         new_cue = cue_start
-        while i >= 0 and text[words[i][0]:words[i][1]].lower() in lx.AUXILIARIES:
+        while i >= 0 and (text[words[i][0]:words[i][1]].lower() in lx.AUXILIARIES
+                          or _ADVERB.fullmatch(text[words[i][0]:words[i][1]])):
             new_cue = words[i][0]
             i -= 1
         end = i
+        if end >= 0 and text[words[end][0]:words[end][1]].lower() in _NOUN_MARKERS:
+            return None  # "including a pledge", "to say": the cue word is not a verb here
         n = 0
         while i >= 0:
             w = text[words[i][0]:words[i][1]]
             low = w.lower()
+            if w == ")" and n > 0 or (w == ")" and i == end):
+                # "Gov. John Kasich (R-OH) said": the parenthesis is part of the subject.
+                k = i - 1
+                while k >= 0 and text[words[k][0]:words[k][1]] != "(" and i - k < 8:
+                    k -= 1
+                if k > 0 and text[words[k][0]:words[k][1]] == "(":
+                    if i == end:
+                        end = k - 1
+                    i = k - 1
+                    continue
             if w in ("“", "”", '"', ";", ":", "(", ")", "—", "–") or w == "''" \
                     or (len(w) == 1 and not w.isalnum() and w not in ",&$%"):
                 break
@@ -170,8 +183,15 @@ class _Sentence:
                             before = self._name_before(words, k)
                             if before is not None:
                                 return (before, words[end - 1][1]), new_cue
+                        elif app[:1].isupper() and all(
+                                text[words[x][0]:words[x][1]][:1].isupper()
+                                for x in range(k + 1, j + 1)):
+                            # "his top aide, Tad Devine, told": the name between commas
+                            return (words[k + 1][0], words[j][1]), new_cue
                     return None
                 break
+            if n > 0 and low in _VERBISH:
+                break  # "it doesn't fit the …": a verb ends the subject
             if low in ("who", "which") and n == 0:
                 return (words[i][0], words[i][1]), new_cue
             if low in lx.CLAUSE_BREAKERS and (low != "and" or not self._and_joins(words, i)):
@@ -238,7 +258,8 @@ class _Sentence:
         b = self.e
         seg = text[a:b]
         if lemma in ("tell", "ask", "urge", "warn", "assure", "remind", "inform", "advise"):
-            m = re.match(r"[^,“\"]{0,60}?\b(?:that|to|if|whether|about)\b\s*", seg)
+            m = re.match(r"[^“\".;]{0,80}?\bthat\b\s*", seg) or \
+                re.match(r"[^,“\"]{0,60}?\b(?:that|to|if|whether|about)\b\s*", seg)
             if m:
                 a += m.end()
             else:
@@ -333,8 +354,12 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
         left = st.source_left(c0)
         if left is None:
             return None
-        if len(text[left[0][0]:left[0][1]].split()) > 6:
+        src_text = text[left[0][0]:left[0][1]]
+        if len(src_text.split()) > 6 or text[st.s:left[0][0]].strip(" “\"'‘"):
             return None
+        if not all(w[:1].isupper() or w.lower() in _NAME_JOINERS
+                   for w in re.findall(r"[\w’'.\-]+", src_text)):
+            return None  # a speaker is named: "TAPPER:", "Sen. Bernie Sanders:"
         gap = re.compile(r"\s*").match(text, c1)
         q = _quote_at(st.quotes, gap.end() if gap else c1)
         content = (q[0], q[1]) if q else st.content_right(c1, "")
@@ -375,6 +400,9 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
         stance, _kind, conf = lx.VERB_FORMS[word]
         lemma = lx.FORM_LEMMA[word]
     reasons = [f"cue {word!r} ({stance})"]
+    if word in lx.VERB_FORMS and lx.VERB_FORMS[word][1] == lx.THOUGHT and \
+            re.match(r"\s*[,.?!;:)]", text[c1:c1 + 3]):
+        return None  # "you know," "I think." — no complement, no attribution
     gerund = word.endswith("ing") and word in lx.VERB_FORMS
     before = text[st.s:c0].rstrip()
     if gerund:
@@ -402,7 +430,25 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
             left = st.source_left(st.s + m.start(1) - 1)
             if left is not None:
                 left = (left[0], c0)
-    tail_free = _ends_clause(text, c1, st.e)
+    if left is None and not prev and re.search(r"\band$", before):
+        subj = _sentence_subject(st)
+        content = st.content_right(c1, lemma)
+        if subj is not None and content is not None and subj[1] < c0:
+            reasons.append("second verb of the sentence's subject ('and')")
+            return _Raw((content,), subj, (c0, c1), stance, conf - 0.15, reasons, sent,
+                        st.paragraph)
+    passive = _passive(text, st.s, c0, word)
+    if passive:
+        by = re.match(r"\s+by\s+", text[c1:c1 + 6])
+        if not by or left is None:
+            return None  # "is widely expected", "a widely denounced tweet"
+        src = st.np_right(c1 + by.end())
+        if src is None:
+            return None
+        reasons.append("passive: claim before the cue, source after 'by'")
+        return _Raw((left[0],), src, (left[1], c1 + by.end() - 1), stance, conf - 0.1,
+                    reasons, sent, st.paragraph)
+    tail_free = _ends_clause(text, c1, st.e, lemma)
     if left is not None:
         src, new_c0 = left
         pre = text[st.s:src[0]].rstrip()
@@ -429,7 +475,9 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
                     social=lemma in ("tweet", "post"))
     if before.endswith((",", ",”", ",\"", ",''", "”", "''")) and lx.VERB_FORMS.get(word, ("", lx.THOUGHT))[1] == lx.SPEECH:
         src = st.np_right(c1)
-        if src is None or text[src[0]:src[1]].split()[0].lower() in _OBJECT_WORDS:
+        after_quote = before.endswith((",”", ",\"", ",''", "?”", "?\"", "?''", "!”", "”", "''"))
+        objects = _PRONOUN_OBJECTS if after_quote else _OBJECT_WORDS
+        if src is None or text[src[0]:src[1]].split()[0].lower() in objects:
             return None
         content = st.content_left(c0)
         if content is None:
@@ -444,6 +492,19 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
     return None
 
 
+_ADVERB = re.compile(r"[a-z]+ly")
+_NOUN_MARKERS = frozenset({"a", "an", "the", "his", "her", "their", "its", "our", "my",
+                           "your", "this", "these", "those", "to", "of", "in", "for", "with",
+                           "by", "on", "at", "from"})
+_VERBISH = frozenset({"is", "was", "are", "were", "be", "been", "being", "has", "have",
+                      "had", "do", "does", "did", "doesn't", "don't", "didn't", "doesn’t",
+                      "don’t", "didn’t", "can", "could", "will", "would", "should", "may",
+                      "might", "must", "to", "it's", "it’s", "isn't", "isn’t", "wasn't",
+                      "wasn’t", "uses", "used", "help", "helps"})
+_BE = frozenset({"is", "was", "are", "were", "be", "been", "being", "is widely", "was widely"})
+_NAME_JOINERS = frozenset({"of", "the", "de", "al", "bin", "van", "von", "da", "and"})
+_PRONOUN_OBJECTS = frozenset({"them", "him", "her", "it", "that", "this", "us", "me", "you",
+                              "to", "for", "on", "in", "of", "at"})
 _OBJECT_WORDS = frozenset({"them", "him", "her", "it", "that", "this", "us", "me", "you",
                            "the", "a", "an", "to", "for", "on", "in", "of", "at"})
 _CLAUSE_TAIL = re.compile(
@@ -452,14 +513,37 @@ _CLAUSE_TAIL = re.compile(
     r"|Saturday|Sunday|in\s+an?\s+\w+|\w+day)\b[^.,;“\"]{0,40})?\s*(?:[.!?]|,\s*[“\"]|,\s*''|$)")
 
 
-def _ends_clause(text: str, a: int, e: int) -> bool:
-    """After a post-posed cue only a time/place adverbial, the end, or “… may follow."""
-    return bool(_CLAUSE_TAIL.match(text[a:e]))
+_TOLD_OBJECT = re.compile(
+    r"\s+(?:(?:the\s+|The\s+)?(?:[A-Z][\w’'.\-]*\s*){1,4}|reporters|him|her|them|us|me"
+    r"|the\s+\w+|an?\s+\w+)")
+
+
+def _ends_clause(text: str, a: int, e: int, lemma: str = "") -> bool:
+    """After a post-posed cue only a time/place adverbial, the end, or “… may follow
+    ("…, Tad Devine told The Huffington Post." — an object of "told" too)."""
+    if _CLAUSE_TAIL.match(text[a:e]):
+        return True
+    if lemma == "tell":
+        m = _TOLD_OBJECT.match(text, a, e)
+        return bool(m and _CLAUSE_TAIL.match(text[m.end():e]))
+    return False
+
+
+def _passive(text: str, s: int, c0: int, word: str) -> bool:
+    """A past participle after "is/was/been (adverb)" or after a determiner."""
+    if not word.endswith(("ed", "en", "wn", "ought", "ound", "old", "aid")):
+        return False
+    before = text[max(s, c0 - 30):c0].split()
+    while before and (_ADVERB.fullmatch(before[-1]) or before[-1] in ("first", "also", "not")):
+        before.pop()
+    return bool(before) and before[-1].lower() in _BE
 
 
 def _sentence_subject(st: _Sentence) -> Span | None:
     m = re.match(r"\s*((?:[A-Z][\w’'.\-]*\s+){0,3}[A-Z][\w’'.\-]*)\s+[a-z]", st.text[st.s:st.e])
-    if not m:
+    if not m or _ADVERB.fullmatch(m.group(1).lower()) or m.group(1).split()[0] in (
+            "The", "A", "An", "In", "On", "At", "But", "And", "When", "After", "Before",
+            "If", "As", "While", "This", "That", "It", "There"):
         return None
     return (st.s + m.start(1), st.s + m.end(1))
 
