@@ -23,6 +23,7 @@ from annotator.qt.controllers.interop import InteropController
 from annotator.qt.controllers.project import ProjectController
 from annotator.qt.controllers.review import ReviewController
 from annotator.qt.controllers.selection import SelectionController
+from annotator.qt.controllers.suggestions import SuggestionController
 from annotator.qt.pane import Pane, PaneManager
 from annotator.qt.panes.agreement import AgreementDockPane
 from annotator.qt.panes.annotations import AnnotationsPane
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.help = HelpController(wb)
         self.display = DisplayController(wb)
         self.corpus = CorpusController(wb, self.panes)
+        self.suggestions = SuggestionController(wb)
 
         self._build_view_menu()
         self.panes.find(DetailsPane).dock.raise_()  # type: ignore[union-attr]
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self.wb.fold(changes)
         self.panes.apply_changes(changes)
         self.editing.apply_changes(changes)
+        self.suggestions.apply_changes(changes)
         article = self.wb.article
         if self.wb.selected_id is not None and (
                 article is None or self.wb.selected_id not in article.by_id):
