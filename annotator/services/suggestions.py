@@ -14,7 +14,12 @@ from pathlib import Path
 
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import Annotation
-from annotator.domain.suggest import AttributionSuggestion, map_kind, suggest_attributions
+from annotator.domain.suggest import (
+    AttributionSuggestion,
+    facets_of,
+    map_kind,
+    suggest_attributions,
+)
 from annotator.services import articles
 from annotator.services.articles import SUPPORTED_SUFFIXES
 from annotator.services.project import Project
@@ -34,6 +39,8 @@ class Proposal:
     label: str
     text: str
     """The article text the offsets refer to."""
+    outlet: str = ""
+    """The article's outlet (the mention parser tells "told Axios" apart with it)."""
 
     def record(self) -> dict[str, object]:
         s = self.suggestion
@@ -59,10 +66,11 @@ def propose(text: str, label_keys: Sequence[str], *, outlet: str = "",
     taken = set(exclude)
     no = set(rejected)
     out: list[Proposal] = []
-    for s in suggest_attributions(text, outlet=outlet):
+    # Facets are parsed when a suggestion is accepted, not for every one proposed.
+    for s in suggest_attributions(text, outlet=outlet, with_facets=False):
         if (s.start, s.end) in taken or s.key() in no:
             continue
-        out.append(Proposal(s, map_kind(s.kind, label_keys), text))
+        out.append(Proposal(s, map_kind(s.kind, label_keys), text, outlet))
     return out
 
 
@@ -159,7 +167,8 @@ def accept(project: Project, proposal: Proposal, *, article_id: int, annotator: 
                               source=src)  # type: ignore[arg-type]
     except ValueError as exc:
         raise UserInputError(str(exc)) from None
-    ann = ann.with_changes(facets=_facets_json(s.facets))
+    ann = ann.with_changes(facets=_facets_json(facets_of(proposal.text, s,
+                                                         outlet=proposal.outlet)))
     fragments = s.fragments if span is None else ((start, end),)
     with project.transaction() as session:
         _check_label_stored(session, key, new=True)

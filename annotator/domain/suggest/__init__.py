@@ -5,7 +5,11 @@ patterns, :mod:`.lexicon` for the words, :mod:`.classify` for source kinds and
 :mod:`.labels` for mapping kinds onto a project's own taxonomy.
 """
 
-from annotator.domain.suggest.engine import AttributionSuggestion, suggest_attributions
+from annotator.domain.suggest.engine import (
+    AttributionSuggestion,
+    facets_of,
+    suggest_attributions,
+)
 from annotator.domain.suggest.labels import map_kind
 
-__all__ = ["AttributionSuggestion", "map_kind", "suggest_attributions"]
+__all__ = ["AttributionSuggestion", "facets_of", "map_kind", "suggest_attributions"]

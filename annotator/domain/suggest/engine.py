@@ -49,6 +49,10 @@ class AttributionSuggestion:
     resolved_source: str = ""
     """For a pronoun source: the earlier mention it stands for ("" if none)."""
     facets: dict[str, object] = field(default_factory=dict, compare=False)
+    """Facets prefilled by the mention parser (empty when asked ``with_facets=False``;
+    :func:`facets_of` computes them later, e.g. only for the suggestion accepted)."""
+    sentence: Span = field(default=(0, 0), compare=False)
+    """The sentence the attribution was read from (the parser's context)."""
 
     def key(self) -> tuple[int, int, int, int]:
         """Identity used to remember a rejected suggestion."""
@@ -57,7 +61,7 @@ class AttributionSuggestion:
 
 
 _WORD = re.compile(r"[\w’'][\w’'.\-]*|[^\w\s]")
-_CUE_TOKEN = re.compile(r"[A-Za-z]+|:(?=\s*(?:[“\"]|''|[A-Z]))")
+_CUE_TOKEN = re.compile(r"[A-Za-z]+|:(?=\s*(?:[“\"‘]|''|[A-Z]))")
 _SINGLE_CUES = {w for w in (*lx.VERB_FORMS, *lx.HEDGES)}
 _PHRASES_BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 for _p in sorted(lx.PHRASAL_CUES, key=len, reverse=True):
@@ -157,6 +161,24 @@ class _Sentence:
         while i >= 0:
             w = text[words[i][0]:words[i][1]]
             low = w.lower()
+            if w in ("—", "–") and n > 0:
+                # "Many speakers — including Muslims and Jews — said": skip the aside.
+                k = i - 1
+                while k >= 0 and text[words[k][0]:words[k][1]] not in ("—", "–") \
+                        and i - k < 20:
+                    k -= 1
+                if k > 0 and text[words[k][0]:words[k][1]] in ("—", "–"):
+                    i = k - 1
+                    continue
+            if w in ("—", "–") and i == end:
+                k = i - 1
+                while k >= 0 and text[words[k][0]:words[k][1]] not in ("—", "–") \
+                        and i - k < 20:
+                    k -= 1
+                if k > 0 and text[words[k][0]:words[k][1]] in ("—", "–"):
+                    end = k - 1
+                    i = k - 1
+                    continue
             if w == ")" and n > 0 or (w == ")" and i == end):
                 # "Gov. John Kasich (R-OH) said": the parenthesis is part of the subject.
                 k = i - 1
@@ -175,7 +197,7 @@ class _Sentence:
                 if i == end:  # comma right before the cue: an appositive or a content
                     j = i - 1
                     k = j
-                    while k >= 0 and text[words[k][0]:words[k][1]] != "," and j - k < 14:
+                    while k >= 0 and text[words[k][0]:words[k][1]] != "," and j - k < 25:
                         k -= 1
                     if k >= 0 and text[words[k][0]:words[k][1]] == "," and k > 0:
                         app = text[words[k + 1][0]:words[k + 1][1]].lower()
@@ -403,13 +425,13 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
     if word in lx.VERB_FORMS and lx.VERB_FORMS[word][1] == lx.THOUGHT and \
             re.match(r"\s*[,.?!;:)]", text[c1:c1 + 3]):
         return None  # "you know," "I think." — no complement, no attribution
-    gerund = word.endswith("ing") and word in lx.VERB_FORMS
+    gerund = word.split()[0].endswith("ing") and (word in lx.VERB_FORMS or " " in word)
     before = text[st.s:c0].rstrip()
     if gerund:
         # ", saying that ...": the source is the subject of the clause before.
         if not before.endswith((",", "–", "—", "-")):
             return None
-        src = prev[-1].source if prev else _sentence_subject(st)
+        src = prev[-1].source if prev else (_sentence_subject(st) or _clause_subject(st, c0))
         content = st.content_right(c1, lemma)
         if src is None or content is None:
             return None
@@ -452,7 +474,8 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
     if left is not None:
         src, new_c0 = left
         pre = text[st.s:src[0]].rstrip()
-        quoted_pre = pre.endswith((",”", ",\"", ",''", "?”", "?\"", "?''", "!”", "”", "''"))
+        quoted_pre = pre.endswith((",”", ",\"", ",''", "?”", "?\"", "?''", "!”", "”", "''",
+                                   ",“", "?“", "!“"))
         plain_tail = tail_free and not re.match(r"\s*,\s*(?:[“\"]|'')", text[c1:c1 + 8])
         if ((plain_tail and pre.endswith(",")) or quoted_pre) and len(pre) > 3:
             content = st.content_left(src[0])
@@ -473,9 +496,10 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
         reasons.append("source before the cue, claim after")
         return _Raw((content,), src, (new_c0, c1), stance, conf, reasons, sent, st.paragraph,
                     social=lemma in ("tweet", "post"))
-    if before.endswith((",", ",”", ",\"", ",''", "”", "''")) and lx.VERB_FORMS.get(word, ("", lx.THOUGHT))[1] == lx.SPEECH:
+    if before.endswith((",", ",”", ",\"", ",''", "”", "''", ",“", "?“", "!“")) and lx.VERB_FORMS.get(word, ("", lx.THOUGHT))[1] == lx.SPEECH:
         src = st.np_right(c1)
-        after_quote = before.endswith((",”", ",\"", ",''", "?”", "?\"", "?''", "!”", "”", "''"))
+        after_quote = before.endswith((",”", ",\"", ",''", "?”", "?\"", "?''", "!”", "”", "''",
+                                       ",“", "?“", "!“"))
         objects = _PRONOUN_OBJECTS if after_quote else _OBJECT_WORDS
         if src is None or text[src[0]:src[1]].split()[0].lower() in objects:
             return None
@@ -539,6 +563,39 @@ def _passive(text: str, s: int, c0: int, word: str) -> bool:
     return bool(before) and before[-1].lower() in _BE
 
 
+_INTRO = re.compile(r"\s*(?:At|In|On|During|After|Before|Later|Earlier|Then|But|And|Still|"
+                    r"Meanwhile|Speaking|Asked)\b[^,]{0,80},\s*")
+_IRREGULAR_PAST = frozenset({"began", "made", "went", "took", "gave", "said", "told", "was",
+                             "is", "has", "had", "have", "are", "were", "came", "got", "spent",
+                             "left", "met", "ran", "won", "lost", "kept", "held", "brought"})
+
+
+def _clause_subject(st: _Sentence, limit: int) -> Span | None:
+    """The subject at the start of the sentence (after an introductory phrase): the
+    words before its first verb ("The billionaire businessman began …, saying …")."""
+    text = st.text
+    a = st.s
+    m = _INTRO.match(text, a, limit)
+    if m:
+        a = m.end()
+    words = list(re.finditer(r"[\w’'.\-]+", text[a:limit]))
+    out: list[re.Match[str]] = []
+    for w in words[:9]:
+        low = w.group().lower()
+        if out and (low in _VERBISH or low in _IRREGULAR_PAST or low in lx.VERB_FORMS
+                    or (w.group().islower() and re.fullmatch(r"[a-z]+(?:ed|es)", low))):
+            break
+        if low in lx.CLAUSE_BREAKERS:
+            return None
+        out.append(w)
+    else:
+        return None
+    if not out or not (out[0].group()[:1].isupper() or out[0].group().lower() in
+                       ("the", "a", "an", "his", "her", "their")):
+        return None
+    return (a + out[0].start(), a + out[-1].end())
+
+
 def _sentence_subject(st: _Sentence) -> Span | None:
     m = re.match(r"\s*((?:[A-Z][\w’'.\-]*\s+){0,3}[A-Z][\w’'.\-]*)\s+[a-z]", st.text[st.s:st.e])
     if not m or _ADVERB.fullmatch(m.group(1).lower()) or m.group(1).split()[0] in (
@@ -550,7 +607,8 @@ def _sentence_subject(st: _Sentence) -> Span | None:
 
 def _has_complement(text: str, c1: int) -> bool:
     tail = text[c1:c1 + 60]
-    return bool(re.match(r"\s*(?:that|to|for|on|out|it|him|her|them|as|in|:|,\s*[“\"]|[“\"]|'')",
+    return bool(re.match(r"\s*(?:that|to|for|on|out|it|him|her|them|as|in|:|,\s*[“\"]|[“\"]|''"
+                         r"|the|a|an|he|she|they|we|his|their|no|more|most|\d)\b",
                          tail)) or bool(re.search(r"[“\"]|''", tail))
 
 
@@ -629,8 +687,21 @@ def _finish(text: str, raw: list[_Raw], *, outlet: str,
         out.append(AttributionSuggestion(
             start=start, end=end, fragments=content, source=r.source, cue=r.cue, kind=kind,
             stance=r.stance, confidence=round(max(0.05, min(0.99, conf)), 2),
-            reasons=tuple(reasons), resolved_source=resolved, facets=facets))
+            reasons=tuple(reasons), resolved_source=resolved, facets=facets,
+            sentence=r.sentence))
     return out
+
+
+def facets_of(text: str, s: AttributionSuggestion, *, outlet: str = "") -> dict[str, object]:
+    """The mention parser's facets for a suggestion (its resolved source, its sentence)."""
+    if s.facets:
+        return dict(s.facets)
+    mention = s.resolved_source or (text[s.source[0]:s.source[1]] if s.source else "")
+    if not mention:
+        return {}
+    from annotator.domain.mention_parser import suggest_facets
+
+    return _cached_facets(suggest_facets, mention, text[s.sentence[0]:s.sentence[1]], outlet)
 
 
 _FACET_CACHE: dict[tuple[str, str, str], dict[str, object]] = {}

@@ -92,9 +92,7 @@ _VERBS: Final[tuple[tuple[tuple[str, ...], str, str, float], ...]] = (
     (_forms("shout"), NEUTRAL, SPEECH, 0.7),
     (_forms("yell"), NEUTRAL, SPEECH, 0.7),
     (_forms("wonder"), NEUTRAL, SPEECH, 0.6),
-    (_forms("advise"), NEUTRAL, SPEECH, 0.6),
     (_forms("caution"), NEUTRAL, SPEECH, 0.7),
-    (_forms("counter"), NEUTRAL, SPEECH, 0.65),
     (_forms("retort"), NEUTRAL, SPEECH, 0.75),
     (_forms("concede"), ENDORSING, SPEECH, 0.75),
     (_forms("confirm"), ENDORSING, SPEECH, 0.8),
@@ -109,7 +107,6 @@ _VERBS: Final[tuple[tuple[tuple[str, ...], str, str, float], ...]] = (
     (_forms("claim"), DISTANCING, SPEECH, 0.8),
     (_forms("allege"), DISTANCING, SPEECH, 0.8),
     (_forms("insist"), DISTANCING, SPEECH, 0.8),
-    (_forms("maintain"), DISTANCING, SPEECH, 0.6),
     (_forms("assert"), DISTANCING, SPEECH, 0.8),
     (_forms("contend"), DISTANCING, SPEECH, 0.8),
     (_forms("purport"), DISTANCING, SPEECH, 0.6),
@@ -122,7 +119,6 @@ _VERBS: Final[tuple[tuple[tuple[str, ...], str, str, float], ...]] = (
     (_forms("worry", "worries", "worried"), NEUTRAL, THOUGHT, 0.5),
     (_forms("feel", "feels", "felt"), NEUTRAL, THOUGHT, 0.5),
     (_forms("know", "knows", "knew", "knowing", "known"), NEUTRAL, THOUGHT, 0.45),
-    (_forms("plan", "plans", "planned", "planning"), NEUTRAL, THOUGHT, 0.45),
     (_forms("seek", "seeks", "sought"), NEUTRAL, THOUGHT, 0.45),
     (_forms("support"), NEUTRAL, THOUGHT, 0.45),
     (_forms("oppose"), NEUTRAL, THOUGHT, 0.45),
@@ -133,11 +129,8 @@ _VERBS: Final[tuple[tuple[tuple[str, ...], str, str, float], ...]] = (
     (_forms("refuse"), NEUTRAL, SPEECH, 0.5),
     (_forms("doubt"), DISTANCING, THOUGHT, 0.55),
     (_forms("assume"), NEUTRAL, THOUGHT, 0.5),
-    (_forms("consider"), NEUTRAL, THOUGHT, 0.4),
     (_forms("imagine"), NEUTRAL, THOUGHT, 0.5),
     (_forms("insinuate"), DISTANCING, SPEECH, 0.7),
-    (_forms("intend"), NEUTRAL, THOUGHT, 0.5),
-    (_forms("vote"), NEUTRAL, THOUGHT, 0.35),
     (_forms("see", "sees", "saw", "seeing", "seen"), NEUTRAL, THOUGHT, 0.4),
     (_forms("seem", "", "", "", ""), NEUTRAL, THOUGHT, 0.45),
     (_forms("appear", "", "", "", ""), NEUTRAL, THOUGHT, 0.4),
@@ -172,15 +165,12 @@ _VERBS: Final[tuple[tuple[tuple[str, ...], str, str, float], ...]] = (
     (_forms("assure", "", "", "", ""), NEUTRAL, SPEECH, 0.6),
     (_forms("brag", "brags", "bragged", "bragging", ""), NEUTRAL, SPEECH, 0.6),
     (_forms("swear", "swears", "swore", "swearing", "sworn"), NEUTRAL, SPEECH, 0.5),
-    (_forms("whisper", "", "", "", ""), NEUTRAL, SPEECH, 0.6),
     (_forms("inform", "", "", "", ""), NEUTRAL, SPEECH, 0.55),
     (_forms("speculate", "", "", "", ""), NEUTRAL, SPEECH, 0.6),
     (_forms("theorize", "", "", "", ""), NEUTRAL, SPEECH, 0.6),
     (_forms("acknowledge", "", "", "", ""), NEUTRAL, SPEECH, 0.7),
-    (_forms("welcome", "", "", "", ""), NEUTRAL, SPEECH, 0.4),
     (_forms("rule", "", "", "", ""), NEUTRAL, SPEECH, 0.4),
     (_forms("decide", "", "", "", ""), NEUTRAL, THOUGHT, 0.35),
-    (_forms("wish", "", "", "", ""), NEUTRAL, THOUGHT, 0.5),
     (_forms("prefer", "", "", "", ""), NEUTRAL, THOUGHT, 0.45),
     (_forms("recommend", "", "", "", ""), NEUTRAL, SPEECH, 0.55),
     (_forms("request", "", "", "", ""), NEUTRAL, SPEECH, 0.5),
@@ -193,8 +183,6 @@ _VERBS: Final[tuple[tuple[tuple[str, ...], str, str, float], ...]] = (
     (_forms("dub", "dubs", "dubbed", "dubbing", ""), NEUTRAL, SPEECH, 0.55),
     (_forms("brand", "", "", "", ""), NEUTRAL, SPEECH, 0.45),
     (_forms("worry", "worries", "worried", "worrying", ""), NEUTRAL, THOUGHT, 0.5),
-    (_forms("favor", "", "", "", ""), NEUTRAL, THOUGHT, 0.4),
-    (_forms("back", "", "", "", ""), NEUTRAL, THOUGHT, 0.3),
     (_forms("name", "", "", "", ""), NEUTRAL, SPEECH, 0.3),
 )
 
@@ -219,21 +207,18 @@ CONTENT_VERBS_NEED_COMPLEMENT: Final = frozenset({
 
 PHRASAL_CUES: Final[Mapping[str, tuple[str, float]]] = {
     "according to": (NEUTRAL, 0.9),
-    "in a statement": (NEUTRAL, 0.7),
     "pointed out": (ENDORSING, 0.8),
     "called for": (NEUTRAL, 0.7),
     "called on": (NEUTRAL, 0.65),
     "referring to": (NEUTRAL, 0.5),
     "declined to comment": (NEUTRAL, 0.8),
     "did not respond to": (NEUTRAL, 0.6),
-    "did not return": (NEUTRAL, 0.5),
-    "in an interview": (NEUTRAL, 0.6),
 }
 
-HEDGES: Final = (
-    "reportedly", "allegedly", "purportedly", "apparently", "supposedly", "ostensibly",
-)
-"""Adverbs by which the outlet signals it has not verified the claim itself."""
+HEDGES: Final = ("reportedly", "allegedly")
+"""Adverbs by which the outlet signals it has not verified the claim itself; as cues of
+a claim without a source. ("apparently", "supposedly" are hedges too, but on PolNeAR
+train they mark an attribution in fewer than one case in six, so they are no cue.)"""
 
 HEDGED_PASSIVES: Final = (
     "is said to", "are said to", "was said to", "were said to",
