@@ -165,9 +165,12 @@ def generate_annotations(rng: random.Random, *, article_id: int, text: str, n: i
     return out
 
 
-def build_db(path: Path, article_file: Path, text: str, n_annotations: int,
+def build_db(path: Path | str, article_file: Path, text: str, n_annotations: int,
              seed: int) -> dict[str, Any]:
-    """A fresh project holding the article (imported through the services) + annotations."""
+    """A fresh project holding the article (imported through the services) + annotations.
+
+    ``path`` is a SQLite file or a server URL (an empty PostgreSQL database).
+    """
     from annotator.services import articles
     from annotator.services.project import Project
     from annotator.storage import crud
@@ -183,11 +186,12 @@ def build_db(path: Path, article_file: Path, text: str, n_annotations: int,
                                 n=n_annotations, labels=labels)
     with project.transaction() as session:
         crud.insert_annotations(session=session, annotations=anns)
-    small = path.with_suffix(".small.txt")
+    small = article_file.with_name("small-article.txt")
     small.write_text("A short article to switch away from.\n", encoding="utf-8")
     (small_id,) = articles.import_files(project, [small]).article_ids
     project.close()
-    log(f"built {path.name}: {n_annotations} annotations in {time.perf_counter() - t0:.1f}s")
+    name = path.name if isinstance(path, Path) else str(path).rsplit("/", 1)[-1]
+    log(f"built {name}: {n_annotations} annotations in {time.perf_counter() - t0:.1f}s")
     return {"article_id": article_id, "small_id": small_id, "labels": labels}
 
 

@@ -47,6 +47,7 @@ MODULES = [
     "bench_open",
     "bench_tag",
     "bench_memory",
+    "bench_refresh",
     "bench_export",
     "bench_suggest",
     "bench_find",

@@ -61,6 +61,7 @@ class ArticleView(QPlainTextEdit):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.highlighter = SpanHighlighter(self.document())
+        self.highlighter.attach(self)
         self.article: OpenArticle | None = None
         self.selected_id: str | None = None
         self._selected_fill: str | None = None
@@ -85,11 +86,8 @@ class ArticleView(QPlainTextEdit):
         self.highlighter.set_article(article)
         self._overlays.clear()
         self.setExtraSelections([])
-        self.highlighter.suspended = True
-        try:
+        with self.highlighter.text_replaced():
             self.setPlainText(article.text if article else "")
-        finally:
-            self.highlighter.suspended = False
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self._visible = (-1, -1)
         self._update_active_blocks()

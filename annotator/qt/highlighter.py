@@ -3,23 +3,49 @@
 Formats live only in each block's layout (``QSyntaxHighlighter.setFormat``), never
 in the QTextDocument, so the text is never modified and nothing is saved twice.
 Only blocks near the viewport are computed: blocks outside the active range
-return at once and are painted when they scroll into view (``refresh_visible``),
+return at once and are painted when they scroll into view (``set_active_blocks``),
 which keeps opening a 1 MB article with 50k annotations close to the cost of the
 bare text.
+
+Qt 6's plain-text layout answers a highlighter's change to one block by relaying out
+the next block too and repainting the whole viewport (``QPlainTextDocumentLayout::
+documentChanged`` counts the block twice; "optimization potential", says its source).
+In a dense article that full repaint was the cost of a tag, so every re-highlight goes
+through :meth:`_rehighlight`, which silences that and repaints just the blocks'
+rectangles (the whole viewport only if a block's height changed).
+
+Each painted block's format runs are kept (``_runs``, by block number: the text is
+read-only, so numbers are stable while an article is shown). A change — a tag, an
+edit, a page of annotations arriving — drops and recomputes only the blocks it
+touches, so tagging costs the same in an article with 50k annotations as in an
+empty one, and a block that scrolls back into view or is re-laid out by Qt is
+re-applied from its runs without looking at the span index again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from bisect import bisect_right, insort
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import SIGNAL, SLOT, QObject, QRectF, QTimer
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
+from PySide6.QtWidgets import QPlainTextEdit
 
 from annotator.services.open_article import OpenArticle
 
 MARGIN_BLOCKS = 8
 MARGIN_DELAY_MS = 30
 """Blocks just off screen are painted shortly after the visible ones, when idle."""
+
+MAX_CACHED_BLOCKS = 600
+"""Runs kept for at most this many blocks (the ones nearest the screen win)."""
+
+_CONTENTS_CHANGE = SIGNAL("contentsChange(int,int,int)")
+_REFORMAT = SLOT("_q_reformatBlocks(int,int,int)")
+
+Run = tuple[int, int, QTextCharFormat]
+"""``(UTF-16 start in the block, UTF-16 length, format)``."""
 
 
 class SpanHighlighter(QSyntaxHighlighter):
@@ -31,25 +57,51 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.color_by = "label"  # or "annotator"
         self.annotator_colors: dict[str, QColor] = {}
         self.compare_kinds: dict[str, str] | None = None
+        """Compare mode: annotation id -> colour; spans not listed are not painted."""
         self.color_adjust: Callable[[QColor], QColor] | None = None
         """Set by the view on a dark palette, so light text stays readable over fills."""
-        """Compare mode: annotation id -> colour; spans not listed are not painted."""
         self._active = (0, 60)
         self._margin_timer = QTimer(self)
         self._margin_timer.setSingleShot(True)
         self._margin_timer.setInterval(MARGIN_DELAY_MS)
         self._margin_timer.timeout.connect(self._paint_margin)
         self._painted: set[int] = set()
+        self._runs: dict[int, list[Run]] = {}
         self._formats: dict[tuple[str, int, str | None, bool], QTextCharFormat] = {}
+        self.view: QPlainTextEdit | None = None
+        """The widget showing the document (``attach``): repainted block by block."""
         self.calls = 0  # highlightBlock invocations, for tests and benchmarks
-        self.suspended = False
-        """True while the whole text is replaced: every block is laid out once by Qt
-        then, and none of them needs a Python-side look at the span index."""
+        self.computed: list[int] = []
+        """Block numbers whose runs were computed from the span index, in order (tests
+        and benchmarks read and clear it: a tag must compute exactly the blocks it
+        touches)."""
 
     # --- configuration -------------------------------------------------
+    def attach(self, view: QPlainTextEdit) -> None:
+        """Repaint only the changed blocks' rectangles of ``view`` (see module doc)."""
+        self.view = view
+
     def set_article(self, article: OpenArticle | None) -> None:
         self.article = article
         self._painted.clear()
+        self._runs.clear()
+
+    @contextmanager
+    def text_replaced(self) -> Iterator[None]:
+        """Around ``setPlainText``: Qt would call ``highlightBlock`` once per block of
+        the new text (a Python call each, ~1,600 for a 1 MB article, doubling the
+        cost of the load) only for all but the visible ones to be skipped. Detached
+        from the document's change signal meanwhile; the visible blocks are then
+        painted by :meth:`set_active_blocks`."""
+        doc = self.document()
+        detached = doc is not None and QObject.disconnect(doc, _CONTENTS_CHANGE, self, _REFORMAT)
+        try:
+            yield
+        finally:
+            self._painted.clear()
+            self._runs.clear()
+            if detached:
+                QObject.connect(doc, _CONTENTS_CHANGE, self, _REFORMAT)
 
     def set_colors(self, colors: dict[str, str]) -> None:
         self.colors = {key: QColor(value) for key, value in colors.items()}
@@ -73,76 +125,159 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._paint_range(first, last)
         self._margin_timer.start()
 
+    @property
+    def idle(self) -> bool:
+        """No margin painting pending (benchmarks wait for this before timing)."""
+        return not self._margin_timer.isActive()
+
     def _paint_margin(self) -> None:
         self._paint_range(*self._active)
+        self._trim_cache()
 
     def _paint_range(self, lo: int, hi: int) -> None:
         doc = self.document()
         if doc is None:
             return
         block = doc.findBlockByNumber(max(0, lo))
+        todo = []
         while block.isValid() and block.blockNumber() <= hi:
             if block.blockNumber() not in self._painted:
-                self.rehighlightBlock(block)
+                todo.append(block)
             block = block.next()
+        self._rehighlight(todo)
+
+    def _rehighlight(self, blocks: list[QTextBlock]) -> None:
+        """``rehighlightBlock`` each block, then repaint just their rectangles.
+
+        The layout's signals are held meanwhile (its whole-viewport ``update``); if a
+        block changed height (a bold source mention rewrapped a line) the document
+        size and a full repaint are passed on as Qt would have.
+        """
+        if not blocks:
+            return
+        view = self.view
+        layout = self.document().documentLayout()
+        if view is None or layout is None:
+            for block in blocks:
+                self.rehighlightBlock(block)
+            return
+        heights = [layout.blockBoundingRect(b).height() for b in blocks]
+        was_blocked = layout.blockSignals(True)
+        try:
+            for block in blocks:
+                self.rehighlightBlock(block)
+        finally:
+            layout.blockSignals(was_blocked)
+        if any(layout.blockBoundingRect(b).height() != h
+               for b, h in zip(blocks, heights, strict=True)):
+            layout.documentSizeChanged.emit(layout.documentSize())
+            margin = self.document().documentMargin()
+            layout.update.emit(QRectF(0.0, -margin, 1e9, 1e9))
+            return
+        viewport = view.viewport()
+        offset = view.contentOffset()
+        visible = viewport.rect()
+        for block in blocks:
+            rect = view.blockBoundingGeometry(block).translated(offset).toAlignedRect()
+            if rect.intersects(visible):
+                viewport.update(rect.adjusted(-1, -1, 1, 1))
+
+    def _trim_cache(self) -> None:
+        if len(self._runs) <= MAX_CACHED_BLOCKS:
+            return
+        centre = (self._active[0] + self._active[1]) // 2
+        keep = sorted(self._runs, key=lambda n: abs(n - centre))[:MAX_CACHED_BLOCKS // 2]
+        self._runs = {n: self._runs[n] for n in keep}
+
+    def _blocks_of(self, start: int, end: int) -> tuple[int, int]:
+        """First and last block numbers holding code points ``[start, end)``."""
+        assert self.article is not None
+        doc = self.document()
+        offsets = self.article.offsets
+        length = offsets.length
+        first = doc.findBlock(offsets.to_utf16(min(max(0, start), length))).blockNumber()
+        last = doc.findBlock(offsets.to_utf16(min(max(start, end - 1), length))).blockNumber()
+        if last < 0:
+            last = doc.blockCount() - 1
+        return max(0, first), last
 
     def refresh_painted_in(self, start: int, end: int) -> None:
         """New data arrived for code points ``[start, end)``: repaint blocks already shown."""
-        if self.article is None or not self._painted:
+        if self.article is None:
+            return
+        first, last = self._blocks_of(start, end)
+        for n in [n for n in self._runs if first <= n <= last]:
+            del self._runs[n]
+        if not self._painted:
             return
         doc = self.document()
-        offsets = self.article.offsets
-        first = doc.findBlock(offsets.to_utf16(start)).blockNumber()
-        last = doc.findBlock(offsets.to_utf16(max(start, end - 1))).blockNumber()
-        if last < 0:
-            last = doc.blockCount()
-        for n in sorted(b for b in self._painted if first <= b <= last):
-            self._painted.discard(n)
-            self.rehighlightBlock(doc.findBlockByNumber(n))
+        todo = sorted(b for b in self._painted if first <= b <= last)
+        self._painted.difference_update(todo)
+        self._rehighlight([doc.findBlockByNumber(n) for n in todo])
 
     def invalidate(self) -> None:
         """Data changed everywhere (filter, colours): repaint what is visible."""
         self._painted.clear()
+        self._runs.clear()
         self.set_active_blocks(self._active[0] + MARGIN_BLOCKS, self._active[1] - MARGIN_BLOCKS)
 
     def refresh_ranges(self, ranges: Iterable[tuple[int, int]]) -> int:
-        """Re-highlight only the blocks overlapping code-point ``ranges``; return how many."""
+        """Re-highlight only the blocks overlapping code-point ``ranges``; return how many.
+
+        Each block's runs are recomputed from the span index; the blocks are
+        re-laid out and repainted by Qt, nothing else is.
+        """
         if self.article is None:
             return 0
         doc = self.document()
-        offsets = self.article.offsets
         done: set[int] = set()
         for start, end in ranges:
-            block = doc.findBlock(offsets.to_utf16(start))
-            last = doc.findBlock(offsets.to_utf16(max(start, end - 1))).blockNumber()
-            while block.isValid() and block.blockNumber() <= last:
-                n = block.blockNumber()
-                if n not in done:
-                    done.add(n)
-                    self._painted.discard(n)
-                    self.rehighlightBlock(block)
-                block = block.next()
+            first, last = self._blocks_of(start, end)
+            done.update(range(first, last + 1))
+        lo, hi = self._active
+        todo = []
+        for n in sorted(done):
+            self._runs.pop(n, None)
+            self._painted.discard(n)
+            if lo <= n <= hi:
+                todo.append(doc.findBlockByNumber(n))
+        self._rehighlight(todo)
         return len(done)
 
     # --- painting ------------------------------------------------------
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         self.calls += 1
-        if self.suspended:
-            return
         block: QTextBlock = self.currentBlock()
         n = block.blockNumber()
         lo, hi = self._active
-        article = self.article
-        if article is None or not (lo <= n <= hi):
+        if self.article is None or not (lo <= n <= hi):
             self._painted.discard(n)
             return
         self._painted.add(n)
+        runs = self._runs.get(n)
+        if runs is None:
+            runs = self._compute_runs(block)
+            self._runs[n] = runs
+            self.computed.append(n)
+        set_format = self.setFormat
+        for u_start, u_len, fmt in runs:
+            set_format(u_start, u_len, fmt)
+
+    def _compute_runs(self, block: QTextBlock) -> list[Run]:
+        """The block's format runs from the span index: one sweep over the boundaries.
+
+        Spans covering a point are kept sorted innermost (shortest) first, so the
+        fill (innermost) and underline (next outer) colours are read off the front
+        of the list; a block dense with annotations costs O(n log n), not O(n²).
+        """
+        article = self.article
+        assert article is not None
         offsets = article.offsets
         pos16 = block.position()
         b_start = offsets.to_code_point(pos16)
         b_end = offsets.to_code_point(pos16 + block.length() - 1)
         if b_end <= b_start:
-            return
+            return []
         spans = article.index.overlapping(b_start, b_end)
         sources = article.sources.overlapping(b_start, b_end)
         keep = self.visible_filter
@@ -154,45 +289,48 @@ class SpanHighlighter(QSyntaxHighlighter):
             spans = [s for s in spans if s.id in compare]
             sources = []
         if not spans and not sources:
-            return
-        # Sweep the block once: boundaries sorted, spans entering and leaving an
-        # active list, so a block dense with annotations costs O(n log n), not O(n²).
-        clipped = sorted(((max(s.start, b_start), min(s.end, b_end), s) for s in spans),
-                         key=lambda t: t[0])
-        src = sorted((max(s.start, b_start), min(s.end, b_end)) for s in sources)
-        bounds = {b_start, b_end}
-        for lo, hi, _ in clipped:
-            bounds.add(lo)
-            bounds.add(hi)
-        for lo, hi in src:
+            return []
+        color_key = self._color_key
+        # (clipped start, clipped end, sort key innermost-first, colour key)
+        entering = sorted((max(s.start, b_start), min(s.end, b_end),
+                           (s.end - s.start, s.start, s.id), color_key(s)) for s in spans)
+        src_starts = sorted(max(s.start, b_start) for s in sources)
+        src_ends = sorted(min(s.end, b_end) for s in sources)
+        bounds = {b_start, b_end, *src_starts, *src_ends}
+        for lo, hi, _, _ in entering:
             bounds.add(lo)
             bounds.add(hi)
         edges = sorted(bounds)
-        active: list[tuple[int, int, object]] = []
-        active_src: list[tuple[int, int]] = []
-        i = j = 0
+        active: list[tuple[tuple[int, int, str], int, str]] = []  # (key, end, colour)
+        runs: list[Run] = []
+        to16 = offsets.to_utf16
+        fmt_of = self._format
+        i = 0
+        n_enter = len(entering)
+        last_fmt: QTextCharFormat | None = None
         for seg_start, seg_end in zip(edges, edges[1:], strict=False):
-            while i < len(clipped) and clipped[i][0] <= seg_start:
-                active.append(clipped[i])
-                i += 1
-            while j < len(src) and src[j][0] <= seg_start:
-                active_src.append(src[j])
-                j += 1
-            if active:
+            if active and any(e <= seg_start for _, e, _ in active):
                 active = [t for t in active if t[1] > seg_start]
-            if active_src:
-                active_src = [t for t in active_src if t[1] > seg_start]
-            if not active and not active_src:
+            while i < n_enter and entering[i][0] <= seg_start:
+                _, hi, key, colour = entering[i]
+                if hi > seg_start:
+                    insort(active, (key, hi, colour))
+                i += 1
+            in_source = bisect_right(src_starts, seg_start) > bisect_right(src_ends, seg_start)
+            if not active and not in_source:
+                last_fmt = None
                 continue
-            # Innermost (shortest) span gives the fill; the next outer one the underline.
-            covering = sorted((t[2] for t in active),
-                              key=lambda s: (s.end - s.start, s.start))  # type: ignore[attr-defined]
-            inner = self._color_key(covering[0]) if covering else ""
-            outer = self._color_key(covering[1]) if len(covering) > 1 else None
-            fmt = self._format(inner, len(covering), outer, bool(active_src))
-            u_start = offsets.to_utf16(seg_start) - pos16
-            u_end = offsets.to_utf16(seg_end) - pos16
-            self.setFormat(u_start, u_end - u_start, fmt)
+            inner = active[0][2] if active else ""
+            outer = active[1][2] if len(active) > 1 else None
+            fmt = fmt_of(inner, len(active), outer, in_source)
+            u_start = to16(seg_start) - pos16
+            u_end = to16(seg_end) - pos16
+            if fmt is last_fmt and runs and runs[-1][0] + runs[-1][1] == u_start:
+                runs[-1] = (runs[-1][0], u_end - runs[-1][0], fmt)  # same look: one run
+            else:
+                runs.append((u_start, u_end - u_start, fmt))
+            last_fmt = fmt
+        return runs
 
     def _color_key(self, span) -> str:  # type: ignore[no-untyped-def]
         if self.compare_kinds is not None:

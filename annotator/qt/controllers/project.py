@@ -14,6 +14,9 @@ from annotator.services.project import DatabaseError, Project
 
 REFRESH_INTERVAL_MS = 20_000
 """How often an open window checks the database for colleagues' changes."""
+SIGNATURE_EVERY = 6
+"""Every so many polls, also compare the article's (count, latest update) signature:
+a writer that bypassed the audit trail is caught then, by a full reload."""
 
 
 class ProjectController:
@@ -35,6 +38,7 @@ class ProjectController:
         self.timer.setInterval(REFRESH_INTERVAL_MS)
         self.timer.timeout.connect(self.check_for_updates)
         self.timer.start()
+        self._polls = 0
 
     def ask_analyst_name(self) -> bool:
         wb = self.wb
@@ -79,17 +83,41 @@ class ProjectController:
         wb.window.close()
 
     def check_for_updates(self) -> None:
-        """Periodic: reload the article if the database has changes we did not make."""
+        """Periodic: fold in colleagues' changes to the open article.
+
+        Only what changed is read (``OpenArticle.refresh``: the article's new audit
+        events, then those annotations), so a poll costs the number of changes, not
+        the size of the article; the changes go through the router as single edits,
+        so the table moves rows and the text repaints only the blocks they touch.
+        """
         wb = self.wb
         article = wb.article
         if article is None or not article.complete or QApplication.activeModalWidget():
             return
+        self._polls += 1
         try:
-            stored = article.stored_signature(wb.project)
+            refresh = article.refresh(wb.project)
         except Exception:  # a dropped server connection must not crash the window
             wb.status("Cannot reach the database to check for changes", 5000)
             return
-        if stored != article.signature():
+        if refresh.changes:
+            selected = wb.selected_id
+            wb.apply_changes(Changes(annotations=tuple(refresh.changes),
+                                     review=frozenset({article.id})))
+            # The table's current row moves when rows are taken out and put back
+            # under it; a colleague's change must not move the analyst's selection.
+            if (selected is not None and wb.selected_id != selected
+                    and wb.article is not None and selected in wb.article.by_id):
+                wb.select(selected, scroll_text=False)
+            n = len(refresh.changes)
+            wb.status(f"Updated with {n} change{'s' if n != 1 else ''} by colleagues", 5000)
+        if self._polls % SIGNATURE_EVERY or wb.article is not article:
+            return
+        try:
+            stale = article.stored_signature(wb.project) != article.signature()
+        except Exception:
+            return
+        if stale:
             wb.apply_changes(Changes(reload_articles=frozenset({article.id}),
                                      review=frozenset({article.id}), article_list=True))
             wb.status("Updated with colleagues' changes", 5000)
@@ -100,3 +128,4 @@ class ProjectController:
         wb.apply_changes(Changes(reload_articles=ids, review=ids, article_list=True,
                                  labels=True))
         wb.status("Refreshed", 3000)
+

@@ -1,0 +1,213 @@
+"""Highlighting in a dense article: a tag recomputes and repaints only what it touches.
+
+Behaviour, not timings: which blocks are computed from the span index (the
+highlighter's ``computed`` log), which are re-applied from their kept runs, and
+which part of the viewport is repainted.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtWidgets import QApplication, QDockWidget
+
+from annotator.domain.model import make_annotation
+from annotator.services import articles
+from annotator.services.project import Project
+from annotator.storage import crud
+
+WORDS = ["officials", "said", "the", "talks", "😀", "𠀋", "reportedly", "sources", "deal"]
+
+
+def _project(path: Path, tmp_path: Path, n: int) -> tuple[int, str]:
+    """900 paragraphs (astral characters included) and ``n`` random annotations."""
+    rng = random.Random(11)
+    paras = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 80))) for _ in range(900)]
+    f = tmp_path / f"dense-{n}.txt"
+    f.write_text("\n".join(paras), encoding="utf-8")
+    p = Project(path)
+    aid = articles.import_files(p, [f]).article_ids[0]
+    text = articles.get_article(p, aid).text
+    anns = []
+    for k in range(n):
+        s = rng.randrange(0, len(text) - 60)
+        anns.append(make_annotation(article_id=aid, article_text=text,
+                                    annotator=("ana", "ben")[k % 2], label="named_person",
+                                    start=s, end=s + rng.randint(3, 60),
+                                    source=(s, s + 2) if k % 7 == 0 else None))
+    with p.transaction() as session:
+        crud.insert_annotations(session=session, annotations=anns)
+    p.close()
+    return aid, text
+
+
+def _window(qtbot, db: Path):  # type: ignore[no-untyped-def]
+    from annotator.app import create_window, settings
+
+    s = settings()
+    s.setValue("analyst/name", "Pat")
+    s.sync()
+    win = create_window(db)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.article is not None and win.article.complete, timeout=30_000)
+    return win
+
+
+@pytest.fixture
+def dense(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+    aid, text = _project(tmp_path / "dense.sqlite", tmp_path, 3000)
+    win = _window(qtbot, tmp_path / "dense.sqlite")
+    yield win, text
+    win.close()
+    win.project.close()
+
+
+@pytest.fixture
+def empty(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+    aid, text = _project(tmp_path / "empty.sqlite", tmp_path, 0)
+    win = _window(qtbot, tmp_path / "empty.sqlite")
+    yield win, text
+    win.close()
+    win.project.close()
+
+
+def _settle(win) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        QApplication.processEvents()
+    hl = win.view.highlighter
+    deadline = 200
+    while not hl.idle and deadline:
+        QApplication.processEvents()
+        deadline -= 1
+
+
+def _block_of(win, cp: int) -> int:  # type: ignore[no-untyped-def]
+    return win.view.document().findBlock(win.article.offsets.to_utf16(cp)).blockNumber()
+
+
+def _span_in_block(win, text: str, block: int, length: int = 25) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    b = win.view.document().findBlockByNumber(block)
+    start = win.article.offsets.to_code_point(b.position()) + 10
+    return start, start + length
+
+
+def _tag_at(win, text: str, start: int, end: int, label: str = "unattributed") -> None:  # type: ignore[no-untyped-def]
+    win.view.select_cp(start, start)  # bring it on screen first, as an analyst reads it
+    _settle(win)
+    win.view.select_cp(start, end)
+    win.view.highlighter.computed.clear()
+    win.editing.tag_selection(label)
+
+
+def test_a_tag_computes_exactly_the_blocks_it_touches_however_dense(dense, empty) -> None:
+    for win, text in (dense, empty):
+        start, end = _span_in_block(win, text, 400)
+        _tag_at(win, text, start, end)
+        assert win.view.highlighter.computed == [400]
+        # a span running over a paragraph break touches both blocks, and only those
+        b = win.view.document().findBlockByNumber(401)
+        cut = win.article.offsets.to_code_point(b.position() + b.length() - 1)
+        _tag_at(win, text, cut - 5, cut + 8, "named_person")
+        assert sorted(win.view.highlighter.computed) == [401, 402]
+    assert dense[0].article.count == 3002 and empty[0].article.count == 2
+
+
+def test_a_tag_repaints_only_the_rectangle_of_its_block(dense) -> None:
+    win, text = dense
+    view = win.view
+    for dock in win.findChildren(QDockWidget):  # room for several blocks on screen
+        dock.hide()
+    _settle(win)
+    start, end = _span_in_block(win, text, 300)
+    view.select_cp(start, start)
+    _settle(win)
+    view.select_cp(start, end)
+    _settle(win)
+    rects: list[QRect] = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                rects.append(event.rect())
+            return False
+
+    watch = Watch()
+    view.viewport().installEventFilter(watch)
+    try:
+        win.editing.tag_selection("unattributed")
+        _settle(win)
+    finally:
+        view.viewport().removeEventFilter(watch)
+    block = view.document().findBlockByNumber(300)
+    area = view.blockBoundingGeometry(block).translated(view.contentOffset()).toAlignedRect()
+    assert rects, "the tag was never painted"
+    painted = rects[0]
+    for r in rects[1:]:
+        painted = painted.united(r)
+    assert area.adjusted(-2, -2, 2, 2).contains(painted), (painted, area)
+    assert painted.height() < view.viewport().height() // 2
+
+
+def test_kept_runs_equal_a_fresh_computation(dense) -> None:
+    win, text = dense
+    hl = win.view.highlighter
+    rng = random.Random(2)
+    for block in rng.sample(range(350, 370), 6):
+        start, end = _span_in_block(win, text, block, rng.randint(5, 60))
+        _tag_at(win, text, start, end, rng.choice(["unattributed", "named_person"]))
+    win.wb.undo_group.undo()  # a deletion too
+    _settle(win)
+
+    def formats() -> dict[int, list[tuple[int, int, int, bool, int]]]:
+        out = {}
+        lo, hi = hl._active
+        block = win.view.document().findBlockByNumber(lo)
+        while block.isValid() and block.blockNumber() <= hi:
+            out[block.blockNumber()] = [
+                (r.start, r.length, r.format.background().color().rgba(),
+                 r.format.fontUnderline(), r.format.fontWeight())
+                for r in block.layout().formats()]
+            block = block.next()
+        return out
+
+    kept = formats()
+    assert any(kept.values())
+    hl.invalidate()  # recompute every visible block from the span index
+    _settle(win)
+    assert formats() == kept
+
+
+def test_blocks_scrolled_back_into_view_are_not_recomputed(dense) -> None:
+    win, text = dense
+    hl = win.view.highlighter
+    view = win.view
+    view.verticalScrollBar().setValue(0)
+    _settle(win)
+    top = set(range(*hl._active))
+    hl.computed.clear()
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    _settle(win)
+    assert hl.computed and not top & set(hl.computed)
+    hl.computed.clear()
+    view.verticalScrollBar().setValue(0)
+    _settle(win)
+    assert hl.computed == []  # re-applied from kept runs
+    block = view.document().findBlockByNumber(view.firstVisibleBlock().blockNumber())
+    while block.isValid() and not block.layout().formats():
+        block = block.next()
+    assert block.layout().formats(), "top of the article is painted again"
+
+
+def test_opening_calls_the_highlighter_only_for_blocks_near_the_screen(dense) -> None:
+    win, _ = dense
+    hl = win.view.highlighter
+    before = hl.calls
+    win.wb.open_article(win.article.id)  # re-open: setPlainText of 900 paragraphs
+    _settle(win)
+    assert win.view.document().blockCount() == 900
+    assert hl.calls - before <= 120  # the screen and its margin, not every block
