@@ -211,3 +211,27 @@ def test_opening_calls_the_highlighter_only_for_blocks_near_the_screen(dense) ->
     _settle(win)
     assert win.view.document().blockCount() == 900
     assert hl.calls - before <= 120  # the screen and its margin, not every block
+
+
+def test_a_block_that_grows_is_relaid_out_and_the_scroll_range_follows(dense, monkeypatch) -> None:
+    """A re-highlight that changes a block's height (e.g. a bold source mention
+    rewraps a line) repaints the viewport and updates the document size."""
+    from PySide6.QtGui import QTextCharFormat
+
+    win, text = dense
+    view = win.view
+    hl = view.highlighter
+    _settle(win)
+    big = QTextCharFormat()
+    big.setFontPointSize(40)
+    monkeypatch.setattr(hl, "_format", lambda *a: big)
+    start, end = _span_in_block(win, text, 500, 40)
+    view.select_cp(start, start)
+    _settle(win)
+    block = view.document().findBlockByNumber(500)
+    height = view.blockBoundingRect(block).height()
+    lines_before = view.document().documentLayout().documentSize().height()
+    hl.refresh_ranges([(start, end)])
+    _settle(win)
+    assert view.blockBoundingRect(block).height() > height
+    assert view.document().documentLayout().documentSize().height() > lines_before

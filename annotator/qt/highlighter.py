@@ -28,7 +28,7 @@ from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import SIGNAL, SLOT, QObject, QRectF, QTimer
+from PySide6.QtCore import SIGNAL, SLOT, QEvent, QObject, QTimer
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
@@ -36,7 +36,8 @@ from annotator.services.open_article import OpenArticle
 
 MARGIN_BLOCKS = 8
 MARGIN_DELAY_MS = 30
-"""Blocks just off screen are painted shortly after the visible ones, when idle."""
+"""Blocks just off screen are painted this long after the screen itself has been
+painted (so they never hold up the first paint of an article)."""
 
 MAX_CACHED_BLOCKS = 600
 """Runs kept for at most this many blocks (the ones nearest the screen win)."""
@@ -65,6 +66,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._margin_timer.setSingleShot(True)
         self._margin_timer.setInterval(MARGIN_DELAY_MS)
         self._margin_timer.timeout.connect(self._paint_margin)
+        self._margin_pending = False
         self._painted: set[int] = set()
         self._runs: dict[int, list[Run]] = {}
         self._formats: dict[tuple[str, int, str | None, bool], QTextCharFormat] = {}
@@ -78,8 +80,16 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     # --- configuration -------------------------------------------------
     def attach(self, view: QPlainTextEdit) -> None:
-        """Repaint only the changed blocks' rectangles of ``view`` (see module doc)."""
+        """Repaint only the changed blocks' rectangles of ``view`` (see module doc), and
+        paint the margin once ``view`` has painted the screen."""
         self.view = view
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if self._margin_pending and event.type() == QEvent.Type.Paint:
+            self._margin_pending = False
+            self._margin_timer.start()
+        return False
 
     def set_article(self, article: OpenArticle | None) -> None:
         self.article = article
@@ -122,22 +132,25 @@ class SpanHighlighter(QSyntaxHighlighter):
         """
         lo, hi = max(0, first - MARGIN_BLOCKS), last + MARGIN_BLOCKS
         self._active = (lo, hi)
-        self._paint_range(first, last)
-        self._margin_timer.start()
+        if self._paint_range(first, last) and self.view is not None and self.view.isVisible():
+            self._margin_pending = True  # started by the coming paint of the viewport
+        else:
+            self._margin_timer.start()
 
     @property
     def idle(self) -> bool:
         """No margin painting pending (benchmarks wait for this before timing)."""
-        return not self._margin_timer.isActive()
+        return not self._margin_pending and not self._margin_timer.isActive()
 
     def _paint_margin(self) -> None:
         self._paint_range(*self._active)
         self._trim_cache()
 
-    def _paint_range(self, lo: int, hi: int) -> None:
+    def _paint_range(self, lo: int, hi: int) -> int:
+        """Re-highlight the blocks ``lo..hi`` not painted yet; return how many."""
         doc = self.document()
         if doc is None:
-            return
+            return 0
         block = doc.findBlockByNumber(max(0, lo))
         todo = []
         while block.isValid() and block.blockNumber() <= hi:
@@ -145,6 +158,7 @@ class SpanHighlighter(QSyntaxHighlighter):
                 todo.append(block)
             block = block.next()
         self._rehighlight(todo)
+        return len(todo)
 
     def _rehighlight(self, blocks: list[QTextBlock]) -> None:
         """``rehighlightBlock`` each block, then repaint just their rectangles.
@@ -171,8 +185,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         if any(layout.blockBoundingRect(b).height() != h
                for b, h in zip(blocks, heights, strict=True)):
             layout.documentSizeChanged.emit(layout.documentSize())
-            margin = self.document().documentMargin()
-            layout.update.emit(QRectF(0.0, -margin, 1e9, 1e9))
+            view.viewport().update()
             return
         viewport = view.viewport()
         offset = view.contentOffset()
