@@ -125,7 +125,8 @@ def list_annotations_page(
     stmt = stmt.order_by(_A.start, _A.end, _A.id)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [Annotation._make(row) for row in session.execute(stmt)]
+    make = Annotation._make
+    return [make(row) for row in session.execute(stmt).all()]  # one fetchall
 
 
 def article_span_text(*, session: Session, article_id: int, start: int,
