@@ -222,15 +222,15 @@ def test_a_block_that_grows_is_relaid_out_and_the_scroll_range_follows(dense, mo
     view = win.view
     hl = view.highlighter
     _settle(win)
-    big = QTextCharFormat()
-    big.setFontPointSize(40)
-    monkeypatch.setattr(hl, "_format", lambda *a: big)
     start, end = _span_in_block(win, text, 500, 40)
     view.select_cp(start, start)
     _settle(win)
     block = view.document().findBlockByNumber(500)
     height = view.blockBoundingRect(block).height()
     lines_before = view.document().documentLayout().documentSize().height()
+    big = QTextCharFormat()
+    big.setFontPointSize(40)
+    monkeypatch.setattr(hl, "_format", lambda *a: big)
     hl.refresh_ranges([(start, end)])
     _settle(win)
     assert view.blockBoundingRect(block).height() > height
