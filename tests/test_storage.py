@@ -45,7 +45,8 @@ def test_newer_database_is_refused_with_clear_message(db_path: Path) -> None:
 def test_not_a_database_is_refused(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.sqlite"
     bogus.write_text("this is not a database " * 100)
-    with pytest.raises(DatabaseError, match="cannot open database"):
+    with pytest.raises(DatabaseError,
+                       match=r"notes\.sqlite is not an annotator database \(not a SQLite file\)$"):
         Project(bogus)
 
 

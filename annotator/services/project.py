@@ -8,21 +8,25 @@ that was shown.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from platformdirs import user_data_dir
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from annotator.domain.model import Label
 from annotator.domain.taxonomy import load_taxonomy
+from annotator.services.db_errors import DatabaseFault, NotAnnotatorDatabase, translated
 from annotator.services.resources import DEFAULT_TAXONOMY
 from annotator.storage import crud
 from annotator.storage.engine import DatabaseError, database_url, open_engine
 
-__all__ = ["DatabaseError", "Project", "default_database_path", "resolve_database"]
+__all__ = ["DatabaseError", "DatabaseFault", "Project", "default_database_path",
+           "resolve_database"]
 
 APP_NAME = "annotator"
 
@@ -37,12 +41,55 @@ def resolve_database(cli_value: str | None = None) -> str:
     return database_url(value)
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _sqlite_preflight(path: Path) -> bool:
+    """Check a SQLite file before any driver touches it; True if it must open read-only.
+
+    Only reads (16 bytes): a file that is not SQLite, a folder, a pipe or a device is
+    refused here, so nothing is ever written to it (not even a WAL switch).
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return False  # a new project file: created on open
+    except OSError as exc:
+        raise DatabaseFault(f"cannot open the database {path} ({exc.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise NotAnnotatorDatabase(f"{path} is a folder, not an annotator database")
+    if not stat.S_ISREG(st.st_mode):
+        raise NotAnnotatorDatabase(f"{path} is not an annotator database (not a regular file)")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise DatabaseFault(f"cannot read the database {path} ({exc.strerror})") from None
+    if head and head != SQLITE_MAGIC:
+        raise NotAnnotatorDatabase(f"{path} is not an annotator database (not a SQLite file)")
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
 class Project:
+    """One open database. ``read_only`` is True for a file this user may not write:
+    it opens for reading, and every write raises
+    :class:`~annotator.services.db_errors.ReadOnlyDatabase`."""
+
     def __init__(self, db: str | Path) -> None:
         self.url = database_url(db)
-        self.engine: Engine = open_engine(self.url)
+        self.read_only = False
         self._labels: list[Label] | None = None
-        self._ensure_labels()
+        with translated(self.url):
+            parsed = make_url(self.url)
+            if parsed.get_backend_name() == "sqlite" and parsed.database \
+                    and parsed.database != ":memory:":
+                self.read_only = _sqlite_preflight(Path(parsed.database))
+            self.engine: Engine = open_engine(self.url, read_only=self.read_only)
+        try:
+            self._ensure_labels()
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     @property
     def display_name(self) -> str:
@@ -53,13 +100,18 @@ class Project:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One all-or-nothing unit of work, committed on normal exit."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        """One all-or-nothing unit of work, committed on normal exit.
+
+        Database faults (locked, disk full, read-only, server gone) come out as
+        :class:`~annotator.services.db_errors.DatabaseFault`; the transaction was rolled back.
+        """
+        with translated(self.engine.url), Session(self.engine, expire_on_commit=False) \
+                as session, session.begin():
             yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self.engine) as session:
+        with translated(self.engine.url), Session(self.engine) as session:
             yield session
 
     def _ensure_labels(self) -> None:

@@ -4,17 +4,22 @@ SQLite files get WAL journaling (readers never block the writer), foreign keys
 on, a busy timeout for a second process, and ``synchronous=FULL`` so a commit
 that returned is on disk: "nothing shown on screen is ever lost" holds even for
 a power cut, not only for a killed process.
+
+WAL is switched on only *after* the schema revision was checked (switching rewrites
+the file header, and a file made by a newer version must be refused byte-for-byte
+unchanged). A file the user may not write is opened read-only (``mode=ro``).
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -25,6 +30,14 @@ BUSY_TIMEOUT_MS = 10_000
 
 class DatabaseError(RuntimeError):
     """A database that cannot be opened; the message is meant for the user."""
+
+
+class NewerSchemaError(DatabaseError):
+    """The database was made by a newer annotator (an unknown schema revision)."""
+
+
+class ForeignDatabaseError(DatabaseError):
+    """The database holds other tables and no annotator schema: never written to."""
 
 
 def database_url(db: str | Path) -> str:
@@ -42,15 +55,14 @@ def database_url(db: str | Path) -> str:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 
-def create_db_engine(db: str | Path) -> Engine:
-    """Engine for ``db`` without touching the schema."""
+def create_db_engine(db: str | Path, *, read_only: bool = False) -> Engine:
+    """Engine for ``db`` without touching the schema (``read_only``: SQLite ``mode=ro``)."""
     url = database_url(db)
     if url.startswith("sqlite"):
         path = make_url(url).database
@@ -60,7 +72,13 @@ def create_db_engine(db: str | Path) -> Engine:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseError(f"{path}: cannot create folder ({exc.strerror})") from None
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        if read_only and path and path != ":memory:":
+            uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+            engine = create_engine(
+                url, creator=lambda: sqlite3.connect(
+                    uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False))
+        else:
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         try:
@@ -91,6 +109,16 @@ _REVISION = re.compile(r'^revision\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
 _DOWN = re.compile(r'^down_revision\s*=\s*(?:["\']([^"\']+)["\']|None)', re.MULTILINE)
 
 
+def known_revisions() -> set[str]:
+    """Every revision this version's migrations know (read from the files, no Alembic)."""
+    found: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        rev = _REVISION.search(path.read_text(encoding="utf-8"))
+        if rev:
+            found.add(rev.group(1))
+    return found
+
+
 def known_head_revision() -> str | None:
     """Head revision read from the migration files without importing Alembic.
 
@@ -112,6 +140,7 @@ def known_head_revision() -> str | None:
 
 
 def _current_revision(engine: Engine) -> str | None:
+    """The stored revision; ``None`` for an empty database. Refuses a foreign one."""
     with engine.connect() as conn:
         try:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -119,21 +148,35 @@ def _current_revision(engine: Engine) -> str | None:
             conn.rollback()
             from sqlalchemy import inspect
 
-            if "alembic_version" in inspect(conn).get_table_names():
+            tables = set(inspect(conn).get_table_names())
+            if "alembic_version" in tables:
                 raise
+            if tables:
+                listed = ", ".join(sorted(tables)[:4]) + (", …" if len(tables) > 4 else "")
+                raise ForeignDatabaseError(
+                    f"{_shown_database(engine)} is not an annotator database (it holds other "
+                    f"tables: {listed})") from None
             return None
 
 
-def upgrade_schema(engine: Engine) -> None:
-    """Run pending Alembic migrations; refuse a database made by a newer version."""
-    try:
-        current = _current_revision(engine)
-    except OperationalError as exc:
-        raise DatabaseError(f"{engine.url!r}: cannot open database ({exc.orig})") from None
-    except SQLAlchemyError as exc:
-        raise DatabaseError(f"{engine.url!r}: cannot open database ({exc})") from None
+def upgrade_schema(engine: Engine, *, read_only: bool = False) -> None:
+    """Run pending Alembic migrations; refuse a database made by a newer version.
+
+    Driver errors (locked, not a database, server gone) propagate unchanged for the
+    services layer to classify; ``read_only``: refuse instead of migrating.
+    """
+    current = _current_revision(engine)
     if current is not None and current == known_head_revision():
         return
+    if current is not None and current not in known_revisions():
+        raise NewerSchemaError(
+            f"{_shown_database(engine)}: this database was made by a newer version of "
+            f"annotator (schema revision {current!r}); upgrade annotator to open it")
+    if read_only:
+        raise DatabaseError(
+            f"{_shown_database(engine)}: the database is read-only and needs upgrading to this "
+            f"version's format; open it once from a writable location")
+
     from alembic import command
     from alembic.script import ScriptDirectory
 
@@ -145,10 +188,9 @@ def upgrade_schema(engine: Engine) -> None:
         try:
             script.get_revision(current)
         except Exception:
-            raise DatabaseError(
-                f"{engine.url.render_as_string(hide_password=True)}: this database was made by "
-                f"a newer version of annotator (schema revision {current!r}); "
-                f"upgrade annotator to open it"
+            raise NewerSchemaError(
+                f"{_shown_database(engine)}: this database was made by a newer version of "
+                f"annotator (schema revision {current!r}); upgrade annotator to open it"
             ) from None
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -161,7 +203,31 @@ def upgrade_schema(engine: Engine) -> None:
             source_schema.ensure_sqlite(conn)
 
 
-def open_engine(db: str | Path) -> Engine:
-    engine = create_db_engine(db)
-    upgrade_schema(engine)
+def _shown_database(engine: Engine) -> str:
+    """The file path, or ``host:port/database`` of a server (never the password)."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    port = f":{url.port}" if url.port else ""
+    return f"{url.host or 'localhost'}{port}/{url.database or ''}"
+
+
+def enable_wal(engine: Engine) -> None:
+    """Switch a SQLite file to WAL (persistent in the file; a no-op for servers)."""
+    if engine.url.get_backend_name() != "sqlite":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+
+
+def open_engine(db: str | Path, *, read_only: bool = False) -> Engine:
+    """Engine with an up-to-date schema; SQLite files switched to WAL after the check."""
+    engine = create_db_engine(db, read_only=read_only)
+    try:
+        upgrade_schema(engine, read_only=read_only)
+        if not read_only:
+            enable_wal(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
