@@ -1,8 +1,10 @@
 """Headless front door: ``annotator [--db PATH_OR_URL] COMMAND ...``.
 
-User mistakes print one line on stderr and exit 2; other failures exit 1. The GUI
-is imported only for the ``gui`` command so headless commands stay fast and never
-need a display.
+User mistakes and database faults (locked, disk full, read-only, not an annotator
+database, server gone, newer schema) print one line on stderr and exit 2; other
+failures exit 1. Human-readable output has control characters escaped
+(:mod:`annotator.cli.output`). The GUI is imported only for the ``gui`` command so
+headless commands stay fast and never need a display.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from annotator.cli import output
+from annotator.domain.display import printable
 from annotator.domain.errors import UserInputError
 from annotator.domain.formats.registry import format_names, get_format
 from annotator.services.project import DatabaseError, Project, resolve_database
@@ -26,7 +30,7 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"annotator: error: {message}", file=sys.stderr)
+        print(f"annotator: error: {printable(message)}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
 
 
@@ -102,6 +106,23 @@ def _normalise_argv(argv: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = _normalise_argv(list(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(args_list)
+    machine = args.command not in ("import", "gui") \
+        and getattr(args, "format", None) in output.MACHINE_FORMATS
+    saved = output.install(machine_stdout=machine)
+    try:
+        return _main(args)
+    finally:
+        output.restore(saved)
+
+
+def _fail(message: str) -> int:
+    """The single error exit: one line on stderr, status 2."""
+    print(f"annotator: error: {printable(message)}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _main(args: argparse.Namespace) -> int:
+    db = ""
     try:
         db = resolve_database(args.db)
         if args.version:
@@ -123,12 +144,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             project.close()
     except (UserInputError, DatabaseError) as exc:
-        print(f"annotator: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail(str(exc))
     except BrokenPipeError:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # A database fault raised outside a Project transaction (e.g. while closing).
+        from annotator.services.db_errors import classify
+
+        fault = classify(exc, db) if db else None
+        if fault is None:
+            raise
+        return _fail(str(fault))
 
 
 def _run_headless(project: Project, args: argparse.Namespace) -> int:
@@ -140,16 +168,16 @@ def _run_headless(project: Project, args: argparse.Namespace) -> int:
         report = articles.import_files(project, args.files, title=args.title,
                                        outlet=args.outlet)
         for item in report.imported:
-            print(f"{item.article_id}\t{item.title}")
+            print(f"{item.article_id}\t{printable(item.title)}")
             if item.duplicate:  # stdout stays ID<TAB>TITLE; the note goes to stderr
-                print(f"annotator: {item.path}: already in the project as article "
+                print(f"annotator: {printable(item.path)}: already in the project as article "
                       f"{item.article_id} (not imported again)", file=sys.stderr)
         for warning in report.warnings:
-            print(f"annotator: warning: {warning}", file=sys.stderr)
+            print(f"annotator: warning: {printable(warning)}", file=sys.stderr)
         return EXIT_OK
     if args.command == "list":
         for summary in articles.list_articles(project):
-            print(f"{summary.id}\t{summary.title}\t{summary.n_annotations}")
+            print(f"{summary.id}\t{printable(summary.title)}\t{summary.n_annotations}")
         return EXIT_OK
     if args.command == "export":
         return _export(project, args)
@@ -165,16 +193,18 @@ def _add_with_folders(project: Project, args: argparse.Namespace) -> int:
 
     report = import_paths(project, args.files, title=args.title, outlet=args.outlet)
     for item in report.articles:
-        print(f"{item.article_id}\t{item.title}")
+        print(f"{item.article_id}\t{printable(item.title)}")
         if item.duplicate:  # stdout stays ID<TAB>TITLE; the note goes to stderr
-            print(f"annotator: {item.path}: already in the project as article "
+            print(f"annotator: {printable(item.path)}: already in the project as article "
                   f"{item.article_id} (not imported again)", file=sys.stderr)
     for warning in report.warnings:
-        print(f"annotator: warning: {warning}", file=sys.stderr)
+        print(f"annotator: warning: {printable(warning)}", file=sys.stderr)
     for skipped in report.skipped:
-        print(f"annotator: skipped: {skipped.path}: {skipped.message}", file=sys.stderr)
+        print(f"annotator: skipped: {printable(f'{skipped.path}: {skipped.message}')}",
+              file=sys.stderr)
     for failed in report.failed:
-        print(f"annotator: error: {failed.path}: {failed.message}", file=sys.stderr)
+        print(f"annotator: error: {printable(f'{failed.path}: {failed.message}')}",
+              file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_BAD_INPUT
 
 
@@ -194,6 +224,10 @@ def _export(project: Project, args: argparse.Namespace) -> int:
     if args.output:
         export_csv_file(project, Path(args.output), article_id=args.article)
         return EXIT_OK
+    if output.is_terminal(sys.stdout):  # a person reads it: escaped like any text output
+        export_csv(project, sys.stdout, article_id=args.article)
+        return EXIT_OK
+    sys.stdout.flush()
     out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)
     with out:
         export_csv(project, out, article_id=args.article)

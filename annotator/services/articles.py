@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.domain.display import single_line
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import Annotation, Article, ArticleSummary, utc_now_iso
 from annotator.domain.text_import import (
@@ -17,6 +18,7 @@ from annotator.domain.text_import import (
 )
 from annotator.services.changes import Changes
 from annotator.services.project import Project
+from annotator.services.safe_read import read_regular_file
 from annotator.storage import crud
 
 MAX_DOCX_BYTES = 50 * 1024 * 1024
@@ -112,15 +114,9 @@ def _prepare(path: Path, title: str | None) -> _Prepared:
     suffix = path.suffix.lower()
     limit = MAX_DOCX_BYTES if suffix == ".docx" else MAX_ARTICLE_BYTES
     try:
-        size = path.stat().st_size  # refuse a huge file before reading any of it
-        if size > limit:
-            raise ArticleInputError(
-                f"{path}: file is too large ({size / 1e6:.0f} MB; the limit is "
-                f"{limit / 1e6:.0f} MB per article)"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserInputError(f"{path}: cannot read file ({exc.strerror})") from None
+        data = read_regular_file(path, limit, limit_hint=" per article")
+    except UserInputError as exc:
+        raise ArticleInputError(str(exc)) from None
     try:
         converted = _convert(suffix, data)
     except ArticleInputError as exc:
@@ -128,7 +124,8 @@ def _prepare(path: Path, title: str | None) -> _Prepared:
     text = converted.text
     return _Prepared(
         path=path,
-        title=title or converted.title or title_from_text(text, path.stem),
+        title=single_line(title or "") or single_line(converted.title)
+        or single_line(title_from_text(text, path.stem)) or single_line(path.stem) or "Untitled",
         text=text,
         sha256=sha256_text(text),
         warning=converted.warning,

@@ -84,6 +84,7 @@ from annotator.services.articles import ImportedArticle
 from annotator.services.changes import Changes
 from annotator.services.export_csv import CSV_COLUMNS, export_csv
 from annotator.services.project import Project
+from annotator.services.safe_read import check_regular_file, read_regular_file
 from annotator.storage import crud, suggestion_crud
 from annotator.storage.tables import AnnotationEventRow, ArticleRow
 
@@ -273,23 +274,8 @@ def infer_format(path: str | Path) -> str:
 
 
 def _read(path: Path, *, limit: int = MAX_IMPORT_BYTES) -> bytes:
-    """File bytes, refusing a file over ``limit`` before reading any of it."""
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise UserInputError(f"{path}: is a folder, not a file")
-        if size > limit:
-            raise UserInputError(
-                f"{path}: file is too large ({size / 1e6:.0f} MB; the limit is "
-                f"{limit / 1e6:.0f} MB)"
-            )
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise UserInputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-    if len(data) > limit:  # grew while we looked
-        raise UserInputError(f"{path}: file is too large (over {limit / 1e6:.0f} MB)")
-    return data
+    """File bytes (regular files only), refusing a file over ``limit`` (see safe_read)."""
+    return read_regular_file(path, limit)
 
 
 def _decode_utf8(data: bytes, name: str) -> str:
@@ -1302,6 +1288,8 @@ def import_annotations(
     source = Path(path)
     if not source.exists():
         raise UserInputError(f"{source}: no such file or folder")
+    if not source.is_dir():
+        check_regular_file(source)  # a pipe or device would block or never end
     fmt = fmt or infer_format(source)
     if fmt not in FORMATS:
         raise UserInputError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, tuple_, update
 from sqlmodel import Session
 
+from annotator.domain.display import single_line
 from annotator.domain.model import Annotation, Article, ArticleSummary, Label, utc_now_iso
 from annotator.storage.tables import AnnotationEventRow, AnnotationRow, ArticleRow, LabelRow
 
@@ -57,6 +58,7 @@ def add_article(
     *, session: Session, title: str, text: str, sha256: str, imported_at: str,
     outlet: str = "", url: str = "", published: str = "", original_filename: str = "",
 ) -> int:
+    title = single_line(title)[:300] or "Untitled"  # one line, whoever imports
     row = ArticleRow(title=title, text=text, sha256=sha256, imported_at=imported_at,
                      outlet=outlet, url=url, published=published,
                      original_filename=original_filename)
