@@ -85,6 +85,7 @@ from annotator.services.changes import Changes
 from annotator.services.export_csv import CSV_COLUMNS, export_csv
 from annotator.services.project import Project
 from annotator.services.safe_read import check_regular_file, read_regular_file
+from annotator.services.taxonomy import check_label_name
 from annotator.storage import crud, suggestion_crud
 from annotator.storage.tables import AnnotationEventRow, ArticleRow
 
@@ -317,6 +318,9 @@ def _write_atomic(path: Path, content: bytes) -> None:
         raise
 
 
+MAX_OFFSET_DIGITS = 12
+"""A CSV offset or id longer than this is refused (articles are ≤ 50 MB: 8 digits)."""
+
 # -- labels ----------------------------------------------------------------------------
 
 
@@ -374,7 +378,12 @@ class _Labels:
         for label, (count, where) in counts.items():
             key = self.resolve(label)
             if key is None and self.wants_new(label):
-                key = self._add(label)
+                try:
+                    key = self._add(label)
+                except UserInputError as exc:
+                    raise FormatError(
+                        f"{name}: cannot add label {_clip(label)!r} (first at {where}): {exc}; "
+                        f"map it to a project label with --map-label FOREIGN=key") from None
             if key is None:
                 unknown.append(f"{label!r} ({count} annotation(s), first at {where})")
             else:
@@ -389,15 +398,14 @@ class _Labels:
         return out
 
     def _add(self, label: str) -> str:
-        if not label.strip() or len(label) > 200:
-            return ""
+        name = check_label_name(label)  # length, characters: refused before any write
         base = _slug(label)
         key, n = base, 2
         while key in self.keys:
             key = f"{base}_{n}"
             n += 1
         position = max((lab.position for lab in self.known), default=0) + 1
-        lab = Label(key=key, name=label.strip(), color=LABEL_COLORS[len(self.new) %
+        lab = Label(key=key, name=name, color=LABEL_COLORS[len(self.new) %
                                                                    len(LABEL_COLORS)],
                     position=position, description="added by an annotation import")
         self.known.append(lab)
@@ -534,10 +542,11 @@ def _parse_csv(data: bytes, name: str, *, annotator: str | None, tick: _Ticker) 
         return FormatError(f"{name} line {line}: {msg}")
 
     def as_int(value: str, what: str) -> int:
-        if value.isascii() and value.isdigit():
-            return int(value)
         v = value.strip()
         if v.isascii() and v.isdigit():
+            if len(v) > MAX_OFFSET_DIGITS:  # int() of 5,000 digits is a ValueError
+                raise fail(f"{what} {_clip(v, 20)} ({len(v)} digits) is beyond any article's "
+                           f"length")
             return int(v)
         raise fail(f"{what} must be a whole number ≥ 0, found {_clip(value)}")
 
@@ -561,14 +570,17 @@ def _parse_csv(data: bytes, name: str, *, annotator: str | None, tick: _Ticker) 
             if n % BATCH == 0:
                 tick(n, total_lines)
             v = row[i_start]
-            start = int(v) if v.isdigit() and v.isascii() else as_int(v, "start")
+            start = (int(v) if len(v) < 10 and v.isdigit() and v.isascii()
+                     else as_int(v, "start"))
             v = row[i_end]
-            end = int(v) if v.isdigit() and v.isascii() else as_int(v, "end")
+            end = (int(v) if len(v) < 10 and v.isdigit() and v.isascii()
+                   else as_int(v, "end"))
             if end <= start:
                 raise fail(f"span ends ({end}) before it starts ({start})" if end < start
                            else f"span {start}–{end} is empty")
             v = row[i_art]
-            art = int(v) if v.isdigit() and v.isascii() else as_int(v, "article_id")
+            art = (int(v) if len(v) < 10 and v.isdigit() and v.isascii()
+                   else as_int(v, "article_id"))
             v = row[i_label]
             label = labels_seen.get(v)
             if label is None:
@@ -717,7 +729,7 @@ def _facets_from_cells(cells: Mapping[str, str]) -> str:
                 raise ValueError(f"facet 'hedge': {cell!r} is not true or false")
             value = cell == "true"
         elif name in ("source_count", "admiralty_credibility") and cell.isascii() \
-                and cell.isdigit():
+                and cell.isdigit() and len(cell) <= MAX_OFFSET_DIGITS:
             value = int(cell)
         elif name == "corroborated_by":
             value = [part for part in cell.split(";") if part]

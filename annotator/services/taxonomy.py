@@ -52,6 +52,7 @@ __all__ = [
     "export_taxonomy",
     "import_taxonomy",
     "label_usage",
+    "check_label_name",
     "make_key",
     "reorder_labels",
     "restore_label",
@@ -67,6 +68,7 @@ MAX_NAME_CHARS = 80
 MAX_KEY_CHARS = 64  # LabelRow.key
 _SLUG_CHARS = 40
 
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 SUGGESTED_COLORS = (
@@ -91,7 +93,17 @@ def _clean_name(name: object, *, where: str = "") -> str:
     if len(cleaned) > MAX_NAME_CHARS:
         raise UserInputError(f"{where}label name {cleaned[:30] + '…'!r} is too long "
                              f"({len(cleaned)} characters; at most {MAX_NAME_CHARS})")
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Cn") or ch in _BIDI_CONTROLS
+           for ch in cleaned):
+        raise UserInputError(f"{where}label name {cleaned[:30]!r} contains control or "
+                             f"unassigned characters")
     return cleaned
+
+
+def check_label_name(name: object, *, where: str = "") -> str:
+    """The cleaned name (whitespace collapsed) or :class:`UserInputError`: empty, longer
+    than :data:`MAX_NAME_CHARS`, or holding control/format/unassigned characters."""
+    return _clean_name(name, where=where)
 
 
 def _clean_color(color: object) -> str:
