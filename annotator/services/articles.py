@@ -17,6 +17,7 @@ from annotator.domain.text_import import (
     title_from_text,
 )
 from annotator.services.changes import Changes
+from annotator.services.db_errors import retry_on_duplicate_article
 from annotator.services.project import Project
 from annotator.services.safe_read import read_regular_file
 from annotator.storage import crud
@@ -148,26 +149,34 @@ def import_files(
     points at the existing article instead.
     """
     prepared = [_prepare(Path(p), title) for p in paths]
-    report = ImportReport()
     stamp = utc_now_iso()
-    with project.transaction() as session:
-        for item in prepared:
-            existing = crud.find_article_by_hash(session=session, sha256=item.sha256)
-            if existing is not None:
-                article = crud.get_article(session=session, article_id=existing)
-                assert article is not None
-                report.imported.append(ImportedArticle(existing, article.title, str(item.path),
-                                                       duplicate=True, warning=item.warning))
-                continue
-            article_id = crud.add_article(
-                session=session, title=item.title, text=item.text, sha256=item.sha256,
-                imported_at=stamp, outlet=outlet or item.outlet, url=item.url,
-                published=item.published, original_filename=item.path.name,
-            )
-            report.imported.append(
-                ImportedArticle(article_id, item.title, str(item.path), warning=item.warning)
-            )
-    return report
+
+    def write() -> ImportReport:
+        report = ImportReport()
+        with project.transaction() as session:
+            for item in prepared:
+                existing = crud.find_article_by_hash(session=session, sha256=item.sha256)
+                if existing is not None:
+                    article = crud.get_article(session=session, article_id=existing)
+                    assert article is not None
+                    report.imported.append(ImportedArticle(
+                        existing, article.title, str(item.path), duplicate=True,
+                        warning=item.warning))
+                    continue
+                article_id = crud.add_article(
+                    session=session, title=item.title, text=item.text, sha256=item.sha256,
+                    imported_at=stamp, outlet=outlet or item.outlet, url=item.url,
+                    published=item.published, original_filename=item.path.name,
+                )
+                report.imported.append(
+                    ImportedArticle(article_id, item.title, str(item.path),
+                                    warning=item.warning)
+                )
+        return report
+
+    # One text, one article (a unique index): a concurrent import of the same text
+    # makes our insert fail; the retry finds that copy ("already in the project").
+    return retry_on_duplicate_article(write)
 
 
 def list_articles(project: Project) -> list[ArticleSummary]:

@@ -19,8 +19,9 @@ of this action was saved".
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
@@ -38,6 +39,7 @@ __all__ = [
     "classify",
     "describe_database",
     "is_duplicate_article",
+    "retry_on_duplicate_article",
     "translated",
 ]
 
@@ -227,3 +229,20 @@ def is_duplicate_article(exc: BaseException) -> bool:
         return True
     text = str(orig)
     return "article.sha256" in text or "ux_article_sha256" in text
+
+
+_T = TypeVar("_T")
+DUPLICATE_RETRIES = 3
+
+
+def retry_on_duplicate_article(write: Callable[[], _T]) -> _T:
+    """Run the transaction ``write``; if a concurrent import stored the same text first
+    (the unique index refused ours), run it again: it then finds the stored copy and
+    reports it as already in the project. The refused attempt was rolled back whole."""
+    for attempt in range(DUPLICATE_RETRIES):
+        try:
+            return write()
+        except IntegrityError as exc:
+            if not is_duplicate_article(exc) or attempt == DUPLICATE_RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")

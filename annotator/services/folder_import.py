@@ -32,6 +32,7 @@ from annotator.services.articles import (
     _Prepared,
 )
 from annotator.services.changes import Changes
+from annotator.services.db_errors import retry_on_duplicate_article
 from annotator.services.interop import CancelledFn, OperationCancelled, ProgressFn
 from annotator.services.project import Project
 from annotator.storage import crud
@@ -168,6 +169,24 @@ def import_paths(
         raise OperationCancelled("import cancelled; nothing was imported")
 
     stamp = utc_now_iso()
+    found = len(report.articles)
+
+    def write() -> None:
+        del report.articles[found:]  # a retried attempt starts over
+        _write_prepared(project, prepared, report, stamp=stamp, outlet=outlet,
+                        cancelled=cancelled)
+
+    # One text, one article (a unique index): a concurrent import of the same text
+    # makes our insert fail; the retry finds that copy ("already in the project").
+    retry_on_duplicate_article(write)
+    if progress is not None:
+        progress(total, total)
+    return report
+
+
+def _write_prepared(project: Project, prepared: Sequence[_Prepared], report: FolderImportReport,
+                    *, stamp: str, outlet: str, cancelled: CancelledFn | None) -> None:
+    """Write the good files in one transaction (all or none)."""
     seen: dict[str, ImportedArticle] = {}
     with project.transaction() as session:
         for item in prepared:
@@ -195,9 +214,6 @@ def import_paths(
             report.articles.append(entry)
         if cancelled is not None and cancelled():
             raise OperationCancelled("import cancelled; nothing was imported")
-    if progress is not None:
-        progress(total, total)
-    return report
 
 
 def import_folder(

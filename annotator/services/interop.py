@@ -82,6 +82,7 @@ from annotator.domain.text_import import (
 )
 from annotator.services.articles import ImportedArticle
 from annotator.services.changes import Changes
+from annotator.services.db_errors import retry_on_duplicate_article
 from annotator.services.export_csv import CSV_COLUMNS, export_csv
 from annotator.services.project import Project
 from annotator.services.safe_read import check_regular_file, read_regular_file
@@ -1715,16 +1716,20 @@ def import_text(
     url = _check_url(url)
     published = _check_date(published)
     digest = sha256_text(body)
-    with project.transaction() as session:
-        existing = crud.find_article_by_hash(session=session, sha256=digest)
-        if existing is not None:
-            art = crud.get_article(session=session, article_id=existing)
-            assert art is not None
-            return ImportedArticle(existing, art.title, "(pasted)", duplicate=True)
-        art_id = crud.add_article(session=session, title=title, text=body, sha256=digest,
-                                  imported_at=utc_now_iso(), outlet=outlet, url=url,
-                                  published=published)
-    return ImportedArticle(art_id, title, "(pasted)")
+
+    def write() -> ImportedArticle:
+        with project.transaction() as session:
+            existing = crud.find_article_by_hash(session=session, sha256=digest)
+            if existing is not None:
+                art = crud.get_article(session=session, article_id=existing)
+                assert art is not None
+                return ImportedArticle(existing, art.title, "(pasted)", duplicate=True)
+            art_id = crud.add_article(session=session, title=title, text=body, sha256=digest,
+                                      imported_at=utc_now_iso(), outlet=outlet, url=url,
+                                      published=published)
+        return ImportedArticle(art_id, title, "(pasted)")
+
+    return retry_on_duplicate_article(write)  # a concurrent paste of the same text won
 
 
 def update_article_metadata(

@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 
 class ArticleRow(SQLModel, table=True):
     __tablename__ = "article"
+    __table_args__ = (Index("ux_article_sha256", "sha256", unique=True),)  # one text, one article
 
     id: int | None = Field(default=None, primary_key=True)
     title: str
@@ -15,7 +16,7 @@ class ArticleRow(SQLModel, table=True):
     url: str = ""
     published: str = ""
     text: str = Field(sa_column=Column(Text, nullable=False))
-    sha256: str = Field(index=True, max_length=64)
+    sha256: str = Field(max_length=64)
     original_filename: str = ""
     imported_at: str
 
