@@ -42,6 +42,7 @@ class Cluster:
         self._data: Path | None = None
         self._bin: Path | None = None
         self._as: list[str] = []
+        self._options = ""
 
     def start(self) -> None:
         if self.url:
@@ -61,16 +62,15 @@ class Cluster:
             subprocess.run([*self._as, str(bindir / "initdb"), "-D", str(data), "-A", "trust",
                             "-U", "annotator", "-E", "UTF8", "--no-locale"],
                            check=True, capture_output=True, timeout=120)
-            subprocess.run([*self._as, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l",
-                            str(root / "log"), "-o",
-                            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 "
-                            "-c fsync=off -c max_connections=100", "start"],
-                           check=True, capture_output=True, timeout=120)
+            self._options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 "
+                             "-c fsync=off -c max_connections=100")
+            self._data = data
+            self.resume()
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
             detail = getattr(exc, "stderr", b"") or b""
             self.reason = f"could not start PostgreSQL: {exc} {detail.decode(errors='replace')}"
+            self._data = None
             return
-        self._data = data
         self.url = f"postgresql+psycopg://annotator@127.0.0.1:{port}/postgres"
 
     def new_database(self) -> str:
@@ -84,6 +84,23 @@ class Cluster:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         engine.dispose()
         return self.url.rsplit("/", 1)[0] + f"/{name}"
+
+    def halt(self) -> None:
+        """Stop the server at once (``pg_ctl stop -m immediate``: like a crash); data kept.
+
+        For the "server goes away" tests — use a cluster of your own for them
+        (``Cluster().start()``), not the session's shared one.
+        """
+        assert self._data is not None and self._bin is not None
+        subprocess.run([*self._as, str(self._bin / "pg_ctl"), "-D", str(self._data), "-m",
+                        "immediate", "-w", "stop"], check=True, capture_output=True, timeout=60)
+
+    def resume(self) -> None:
+        """(Re)start the server on the same port with the same data."""
+        assert self._data is not None and self._bin is not None
+        subprocess.run([*self._as, str(self._bin / "pg_ctl"), "-D", str(self._data), "-w",
+                        "-l", str(self._data.parent / "log"), "-o", self._options, "start"],
+                       check=True, capture_output=True, timeout=120)
 
     def stop(self) -> None:
         if self._data is not None and self._bin is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -109,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine = args.command not in ("import", "gui") \
         and getattr(args, "format", None) in output.MACHINE_FORMATS
     saved = output.install(machine_stdout=machine)
+    # psycopg logs "error ignored terminating <Pipeline>" when the server went away; the
+    # fault itself is reported as our one line, so the driver's echo is not printed.
+    logging.getLogger("psycopg").addHandler(logging.NullHandler())
     try:
         return _main(args)
     finally:

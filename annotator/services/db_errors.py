@@ -18,6 +18,7 @@ of this action was saved".
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -125,9 +126,25 @@ def _sqlite_fault(orig: sqlite3.Error, where: str) -> DatabaseFault | None:
         return DatabaseFault(f"cannot open the database {where} (the file or its folder "
                              f"cannot be opened)")
     if primary == _SQLITE_IOERR or "disk i/o error" in text:
+        if _nearly_full(where):  # e.g. SQLITE_IOERR_SHMSIZE: no room for the WAL index
+            return DiskFull(f"the disk holding the database {where} is full; nothing was "
+                            f"saved — free some space and try again")
         return DiskFull(f"the database {where} could not be written (disk I/O error); "
                         f"nothing was saved — check the disk and try again")
     return None
+
+
+FULL_BELOW_BYTES = 1 << 20
+"""An I/O error on a filesystem with less free space than this is reported as a full disk."""
+
+
+def _nearly_full(path: str) -> bool:
+    folder = os.path.dirname(path) or "."
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+    return st.f_bavail * st.f_frsize < FULL_BELOW_BYTES
 
 
 def _pg_fault(orig: BaseException, where: str, *, invalidated: bool) -> DatabaseFault | None:

@@ -61,6 +61,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection; ``immutable=1`` when SQLite cannot set up its shared
+    memory beside a WAL file in a read-only folder (there is no log to miss then)."""
+    uri = path.as_uri()
+    con = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                          check_same_thread=False)
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the WAL, if any
+        return con
+    except sqlite3.OperationalError:
+        con.close()
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+
 def create_db_engine(db: str | Path, *, read_only: bool = False) -> Engine:
     """Engine for ``db`` without touching the schema (``read_only``: SQLite ``mode=ro``)."""
     url = database_url(db)
@@ -73,10 +90,8 @@ def create_db_engine(db: str | Path, *, read_only: bool = False) -> Engine:
             except OSError as exc:
                 raise DatabaseError(f"{path}: cannot create folder ({exc.strerror})") from None
         if read_only and path and path != ":memory:":
-            uri = f"{Path(path).resolve().as_uri()}?mode=ro"
-            engine = create_engine(
-                url, creator=lambda: sqlite3.connect(
-                    uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False))
+            file = Path(path).resolve()
+            engine = create_engine(url, creator=lambda: _connect_read_only(file))
         else:
             engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
