@@ -336,3 +336,145 @@ def test_html_with_scripts_and_remote_images(project: Project,
     assert (art.title, art.outlet, art.url, art.published) == (
         "Dam is safe, minister says", "Gazette", "https://gazette.example/dam",
         "2024-05-01T09:00:00Z")
+
+
+# --- issue 9: what still ended in a traceback or blocked -----------------------------------
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m"
+
+
+def _csv_with(path: Path, **cells: str) -> Path:
+    """The hostile corpus's first CSV row, with some cells replaced."""
+    with open(HOSTILE / "offsets_out_of_range.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    row = {**rows[0], **cells}
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    return path
+
+
+def _set_title(project: Project, article_id: int, title: str) -> None:
+    """A title as an older version (or a merged file) may have stored it, unnormalised."""
+    with project.engine.begin() as conn:
+        conn.execute(sql("UPDATE article SET title = :t WHERE id = :i"),
+                     {"t": title, "i": article_id})
+
+
+def test_escape_sequences_in_titles_are_shown_escaped(seeded: Project, tmp_path: Path) -> None:
+    """Item 1: `list`, `add` and messages never send a control character to the terminal."""
+    _set_title(seeded, 1, f"{ESCAPES}Dam\u202eevil\u2028next")
+    r = cli("list", db=seeded.url)
+    assert r.returncode == 0, r.stderr
+    assert "\x1b" not in r.stdout and "\x07" not in r.stdout and "\u202e" not in r.stdout
+    assert r.stdout == ("1\t\\x1b]0;pwned\\x07\\x1b[2J\\x1b[31mDam\\u202eevil\\u2028next\t1\n")
+    # a hostile file name in a message is escaped too
+    bad = tmp_path / "x\x1b[2Jy.txt"
+    bad.write_bytes(b"")
+    r = cli("add", str(bad), db=seeded.url)
+    assert r.returncode == 2 and "\x1b" not in r.stderr and "x\\x1b[2Jy.txt" in r.stderr
+    # the data itself stays exact: CSV written to a pipe/file keeps the title as stored
+    r = cli("export", db=seeded.url)
+    assert r.returncode == 0 and ESCAPES in r.stdout  # a pipe gets the exact data
+    out = tmp_path / "out.csv"
+    assert cli("export", "-o", str(out), db=seeded.url).returncode == 0
+    assert ESCAPES in out.read_text(encoding="utf-8")
+
+
+def test_titles_are_one_line_at_import_and_edit(project: Project, tmp_path: Path) -> None:
+    """Item 2: a newline in a title can never break the ID<TAB>TITLE<TAB>N format."""
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>Two\nlines\tand\x1b[2J escape</title></head>"
+                    "<body><p>Body text of the page.</p></body></html>", encoding="utf-8")
+    text = tmp_path / "plain.txt"
+    text.write_text("Plain article text.\n", encoding="utf-8")
+    r = cli("add", str(text), "--title", "A\nB\r\nC\u2028D\tE\x07", db=project.url)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.endswith("\tA B C D E\n")
+    assert cli("add", str(page), db=project.url).returncode == 0
+    r = cli("list", db=project.url)
+    lines = r.stdout.splitlines()
+    assert len(lines) == 2 and all(len(line.split("\t")) == 3 for line in lines), r.stdout
+    titles = [a.title for a in articles.list_articles(project)]
+    assert titles == ["A B C D E", "Two lines and[2J escape"]
+    edited = interop.update_article_metadata(project, 1, title="New\ntitle\n")
+    assert edited.title == "New title"
+    # a title stored with a newline by an older version is still printed on one line
+    _set_title(project, 2, "one\ntwo\tthree")
+    r = cli("list", db=project.url)
+    assert r.stdout.splitlines()[1] == "2\tone\\ntwo\\tthree\t0"
+
+
+def test_named_pipe_and_device_are_refused_at_once(seeded: Project, tmp_path: Path) -> None:
+    """Item 3: a FIFO used to block forever, a link to /dev/zero to read 3.7 GB."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.txt"
+    zero.symlink_to("/dev/zero")
+    fifo_csv = tmp_path / "pipe.csv"
+    os.mkfifo(fifo_csv)
+    zero_json = tmp_path / "zero.json"
+    zero_json.symlink_to("/dev/zero")
+    started = time.monotonic()
+    refused_by_cli(seeded, "add", str(fifo), needle="pipe.txt: is a named pipe, not a regular "
+                                                    "file")
+    refused_by_cli(seeded, "add", str(zero), needle="zero.txt: is a character device (via a "
+                                                    "symbolic link), not a regular file")
+    refused_by_cli(seeded, "import", str(fifo_csv), needle="pipe.csv: is a named pipe")
+    refused_by_cli(seeded, "import", str(zero_json), needle="zero.json: is a character device")
+    assert time.monotonic() - started < 60
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    os.mkfifo(folder / "in-folder.txt")
+    (folder / "good.txt").write_text("A good article.\n", encoding="utf-8")
+    r = cli("add", str(folder), db=seeded.url)
+    assert r.returncode == 2 and "in-folder.txt: is a named pipe" in r.stderr, r.stderr
+
+
+def test_size_cap_holds_while_reading(tmp_path: Path) -> None:
+    """Item 3: the cap counts bytes read, not the size the file claims (procfs says 0)."""
+    from annotator.services.safe_read import read_regular_file
+
+    proc_file = Path("/proc/self/maps")
+    if not proc_file.exists():
+        pytest.skip("needs Linux procfs (a regular file whose size is reported as 0)")
+    assert proc_file.stat().st_size == 0
+    with pytest.raises(UserInputError, match="file is too large .over 0 MB; it grew while "
+                                             "being read"):
+        read_regular_file(proc_file, 64)
+    assert len(read_regular_file(proc_file, 10_000_000)) > 64
+
+
+def test_huge_offsets_refused_cleanly(seeded: Project, tmp_path: Path) -> None:
+    """Item 4: 5,000 digits used to be Python's integer-digit-limit traceback."""
+    for column in ("start", "end", "article_id", "source_start"):
+        cells = {column: "9" * 5000}
+        if column == "source_start":
+            cells["source_end"] = "1"
+        path = _csv_with(tmp_path / f"digits_{column}.csv", **cells)
+        refused(seeded, path, "line 2", f"{column} '9999999999999999999…'", "(5000 digits) is "
+                "beyond any article's length")
+    refused_by_cli(seeded, "import", str(path), needle="(5000 digits) is beyond any article")
+    for value in ("-1", "1e3", "0x10", "١٢", " 3.0"):
+        refused(seeded, _csv_with(tmp_path / "bad.csv", start=value), "line 2",
+                "start must be a whole number ≥ 0")
+    refused(seeded, _csv_with(tmp_path / "long.csv", end="85"), "is outside article 1 (0–84)")
+
+
+def test_overlong_and_control_char_labels_refused(seeded: Project, tmp_path: Path) -> None:
+    """Item 5: a 10,000-character label ended in a FOREIGN KEY traceback."""
+    long_label = _csv_with(tmp_path / "long_label.csv", label="L" * 10_000)
+    message = refused(seeded, long_label, "cannot add label 'LLLL", "is too long",
+                      "(10000 characters; at most 80)", "--map-label", add_labels=True)
+    assert len(message) < 400
+    refused_by_cli(seeded, "import", str(long_label), "--add-labels",
+                   needle="cannot add label 'LLLLLLL")
+    ctl = _csv_with(tmp_path / "ctl_label.csv", label="Bad\x1b[2Jlabel")
+    refused(seeded, ctl, "cannot add label", "control or unassigned characters", add_labels=True)
+    from annotator.services import taxonomy
+
+    with pytest.raises(UserInputError, match="control or unassigned"):
+        taxonomy.add_label(seeded, name="Evil\u202eLabel", color="#4e79a7")
+    with pytest.raises(UserInputError, match="too long"):
+        taxonomy.add_label(seeded, name="x" * 81, color="#4e79a7")

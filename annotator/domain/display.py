@@ -8,7 +8,8 @@ Convention (Python's own escape notation, so it reads as what it is): a C0/C1 co
 character, DEL, a lone surrogate (an undecodable byte in a file name), the line and
 paragraph separators U+2028/U+2029 and the bidirectional embedding/override/isolate
 controls (U+202A–U+202E, U+2066–U+2069) are shown as ``\\xNN`` (below U+0100) or
-``\\uNNNN``. ``ESC`` becomes the four characters ``\\x1b``. Everything else, including
+``\\uNNNN``; inside a one-line field, newline, tab and carriage return are ``\\n``,
+``\\t``, ``\\r``. ``ESC`` becomes the four characters ``\\x1b``. Everything else, including
 accented letters and other scripts, is shown as it is. This is for display only:
 stored text, CSV and JSON files keep the data exact.
 """
@@ -25,8 +26,15 @@ _FIELD_UNSAFE = re.compile(
 """Unsafe inside one field of a line (tab and newline escaped too)."""
 
 
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
 def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+    ch = match.group()
+    named = _NAMED.get(ch)
+    if named is not None:
+        return named
+    code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 

@@ -383,7 +383,7 @@ class _Labels:
                     key = self._add(label)
                 except UserInputError as exc:
                     raise FormatError(
-                        f"{name}: cannot add label {_clip(label)!r} (first at {where}): {exc}; "
+                        f"{name}: cannot add label {_clip(label)} (first at {where}): {exc}; "
                         f"map it to a project label with --map-label FOREIGN=key") from None
             if key is None:
                 unknown.append(f"{label!r} ({count} annotation(s), first at {where})")
