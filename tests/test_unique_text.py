@@ -2,7 +2,8 @@
 
 Four processes importing the same file at once used to store four copies. Now the
 unique index on ``article.sha256`` refuses the losing inserts, which are retried and
-reported as "already in the project". Migration 0004 merges the duplicates an older
+reported as "already in the project". Migration ``*_unique_article_text`` merges the
+duplicates an older
 version stored, re-pointing their annotations and comments to the kept article.
 """
 
@@ -86,16 +87,20 @@ def test_the_database_refuses_a_second_copy(project: Project) -> None:
 
 
 def test_migration_merges_existing_duplicates(db_url: str) -> None:
-    """A database of revision 0003 holding three copies of one text upgrades losslessly."""
+    """A database one revision before the constraint, holding three copies of one text,
+    upgrades without losing an annotation or a comment."""
     from alembic import command
+    from alembic.script import ScriptDirectory
 
     from annotator.storage.engine import alembic_config, create_db_engine
 
     engine = create_db_engine(db_url)
     cfg = alembic_config()
+    (ours,) = [rev for rev in ScriptDirectory.from_config(cfg).walk_revisions()
+               if rev.path.endswith("_unique_article_text.py")]
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003")
+        command.upgrade(cfg, str(ours.down_revision))
     text = SEED.read_text(encoding="utf-8").replace("\r\n", "\n")
     from annotator.domain.text_import import sha256_text
 

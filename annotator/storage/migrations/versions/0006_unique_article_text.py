@@ -8,23 +8,51 @@ Existing duplicates are resolved first, without losing anything: for each text s
 more than once the oldest article (lowest id) is kept; every row of every table that
 points at a duplicate (``article_id`` — annotations, their audit trail, review comments,
 and any table a later feature adds) is re-pointed to the kept article, whose offsets
-are identical because the text is; empty metadata of the kept article (outlet, URL,
+are identical because the text is (a row that would repeat one the kept article already
+has under a unique key — its search document, a remembered rejection — is redundant and
+dropped); empty metadata of the kept article (outlet, URL,
 date, file name) is filled from the duplicates; then the duplicates are deleted.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-04
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
 _FILLED = ("outlet", "url", "published", "original_filename")
+
+
+def _unique_keys(insp: sa.Inspector, table: str) -> list[list[str]]:
+    """The table's unique column sets (primary key, constraints, unique indexes)."""
+    keys = [insp.get_pk_constraint(table).get("constrained_columns") or []]
+    keys += [u["column_names"] for u in insp.get_unique_constraints(table)]
+    keys += [i["column_names"] for i in insp.get_indexes(table) if i.get("unique")]
+    return [[c for c in k if c] for k in keys if k and "article_id" in k]
+
+
+def _repoint(conn: sa.Connection, table: str, keys: list[list[str]], keep: int,
+             gone: int) -> None:
+    """Move ``gone``'s rows to ``keep``; a row that would repeat one ``keep`` already has
+    under a unique key (same text, so the same derived data: a search document, a
+    remembered rejection) is redundant and deleted instead."""
+    clash = [
+        "EXISTS (SELECT 1 FROM \"{t}\" AS other WHERE other.article_id = :keep{cond})".format(
+            t=table, cond="".join(f' AND other."{c}" = "{table}"."{c}"'
+                                  for c in key if c != "article_id"))
+        for key in keys
+    ]
+    guard = f" AND NOT ({' OR '.join(clash)})" if clash else ""
+    conn.execute(sa.text(f'UPDATE "{table}" SET article_id = :keep '
+                         f"WHERE article_id = :gone{guard}"), {"keep": keep, "gone": gone})
+    conn.execute(sa.text(f'DELETE FROM "{table}" WHERE article_id = :gone'),
+                 {"keep": keep, "gone": gone})
 
 
 def _merge_duplicates(conn: sa.Connection) -> None:
@@ -32,13 +60,13 @@ def _merge_duplicates(conn: sa.Connection) -> None:
         "SELECT sha256 FROM article GROUP BY sha256 HAVING COUNT(*) > 1")).scalars().all()
     if not groups:
         return
-    referencing = []
-    for table in sa.inspect(conn).get_table_names():
+    insp = sa.inspect(conn)
+    referencing: dict[str, list[list[str]]] = {}
+    for table in insp.get_table_names():
         if table == "article":
             continue
-        columns = {c["name"] for c in sa.inspect(conn).get_columns(table)}
-        if "article_id" in columns:
-            referencing.append(table)
+        if "article_id" in {c["name"] for c in insp.get_columns(table)}:
+            referencing[table] = _unique_keys(insp, table)
     for digest in groups:
         rows = conn.execute(sa.text(
             "SELECT id, outlet, url, published, original_filename FROM article "
@@ -55,10 +83,8 @@ def _merge_duplicates(conn: sa.Connection) -> None:
             conn.execute(sa.text(f"UPDATE article SET {sets} WHERE id = :id"),
                          {**fill, "id": keep["id"]})
         for loser in losers:
-            for table in referencing:
-                conn.execute(sa.text(f'UPDATE "{table}" SET article_id = :keep '
-                                     f"WHERE article_id = :gone"),
-                             {"keep": keep["id"], "gone": loser["id"]})
+            for table, keys in referencing.items():
+                _repoint(conn, table, keys, keep["id"], loser["id"])
             conn.execute(sa.text("DELETE FROM article WHERE id = :gone"), {"gone": loser["id"]})
 
 
