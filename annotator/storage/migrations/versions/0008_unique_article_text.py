@@ -13,16 +13,16 @@ has under a unique key — its search document, a remembered rejection — is re
 dropped); empty metadata of the kept article (outlet, URL,
 date, file name) is filled from the duplicates; then the duplicates are deleted.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-04
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
