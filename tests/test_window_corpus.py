@@ -70,3 +70,35 @@ def test_this_source_in_other_articles(qtbot, window, tmp_path: Path) -> None:  
     assert window.article.id == other_id
     s = other_text.index("the envoys had met Hamas leaders")
     assert window.view.selection_cp() == (s, s + len("the envoys had met Hamas leaders"))
+
+
+def test_article_list_filter_sort_and_anonymous_share(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.qt.models import ArticleListModel
+    from annotator.services.changes import Changes
+
+    other_id, _ = _second_article(window, tmp_path)
+    window.apply_changes(Changes(article_list=True))
+    pane = window.pane("articlesDock")
+    assert pane.proxy.rowCount() == 2
+    headers = [pane.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
+    assert headers == ["Title", "Outlet", "Date", "Tags", "Anon."]
+    # tag an anonymous claim in the open (seed) article through the window
+    text = window.article.text
+    i = text.index("a senior Qatari official")
+    window.view.select_cp(i, i + len("a senior Qatari official"))
+    window.view.setFocus()
+    key = next(lab.position for lab in window.project.labels() if lab.key == "anonymous_official")
+    qtbot.keyClick(window.view, getattr(Qt.Key, f"Key_{key}"))
+    seed_row = pane.model.row_of(window.article.id)
+    assert pane.model.items[seed_row].n_anonymous == 1
+    assert pane.model.index(seed_row, 4).data() == "100%"
+    # sort by tags, descending: the tagged seed article first
+    pane.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    assert pane.proxy.index(0, 0).data(ArticleListModel.ID_ROLE) == window.article.id
+    # the filter box narrows by outlet (or title); clicking the row opens it
+    qtbot.keyClicks(pane.filter, "ap")
+    assert pane.proxy.rowCount() == 1
+    assert pane.proxy.index(0, 1).data() == "AP"
+    rect = pane.table.visualRect(pane.proxy.index(0, 0))
+    qtbot.mouseClick(pane.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.article.id == other_id

@@ -45,6 +45,13 @@ class ArticleSummary:
     title: str
     outlet: str
     n_annotations: int
+    published: str = ""
+    n_anonymous: int = 0
+    """Annotations resting on anonymous sources (the article list's "anonymous share")."""
+
+    @property
+    def anonymous_share(self) -> float | None:
+        return self.n_anonymous / self.n_annotations if self.n_annotations else None
 
 
 @dataclass(frozen=True)

@@ -104,26 +104,40 @@ class AnnotationTableModel(ColumnTableModel[Annotation]):
         self.endInsertRows()
 
 
+def _share(a: ArticleSummary) -> str:
+    share = a.anonymous_share
+    return "" if share is None else f"{share:.0%}"
+
+
 class ArticleListModel(ColumnTableModel[ArticleSummary]):
+    TAGS_COLUMN = 3
+
     def __init__(self) -> None:
         super().__init__([
             Column("Title", lambda a: a.title, tooltip=_article_tip),
             Column("Outlet", lambda a: a.outlet, tooltip=_article_tip,
                    foreground=lambda a: None if a.outlet else QBrush(QColor("#888888"))),
-            Column("Tags", lambda a: a.n_annotations, tooltip=_article_tip, align=RIGHT),
+            Column("Date", lambda a: a.published[:10], tooltip=_article_tip),
+            Column("Tags", lambda a: a.n_annotations, tooltip=_article_tip, align=RIGHT,
+                   sort=lambda a: a.n_annotations),
+            Column("Anon.", _share, tooltip=lambda a: "share of annotations resting on "
+                   "anonymous sources", align=RIGHT,
+                   sort=lambda a: -1.0 if a.anonymous_share is None else a.anonymous_share),
         ], row_id=lambda a: a.id)
 
     def row_of(self, article_id: int) -> int | None:
         return next((i for i, a in enumerate(self.items) if a.id == article_id), None)
 
-    def adjust_count(self, article_id: int, delta: int) -> None:
+    def adjust_count(self, article_id: int, delta: int, anonymous_delta: int = 0) -> None:
         row = self.row_of(article_id)
-        if row is None or not delta:
+        if row is None or not (delta or anonymous_delta):
             return
         item = self.items[row]
         self.items[row] = ArticleSummary(item.id, item.title, item.outlet,
-                                         item.n_annotations + delta)
-        self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
+                                         item.n_annotations + delta, item.published,
+                                         item.n_anonymous + anonymous_delta)
+        self.dataChanged.emit(self.index(row, self.TAGS_COLUMN),
+                              self.index(row, self.TAGS_COLUMN + 1))
 
     def update_items(self, items: list[ArticleSummary]) -> None:
         """Same articles in the same order: repaint in place (keeps the selection)."""

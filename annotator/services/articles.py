@@ -180,8 +180,12 @@ def import_files(
 
 
 def list_articles(project: Project) -> list[ArticleSummary]:
+    """Articles with annotation counts and how many rest on anonymous sources (the
+    profile's definition, ``services.profile.ANONYMOUS_LABELS``)."""
+    from annotator.services.profile import ANONYMOUS_LABELS
+
     with project.reading() as session:
-        return crud.list_articles(session=session)
+        return crud.list_articles(session=session, anonymous_labels=ANONYMOUS_LABELS)
 
 
 def get_article(project: Project, article_id: int) -> Article:

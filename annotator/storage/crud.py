@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import case, delete, func, select, tuple_, update
 from sqlmodel import Session
 
 from annotator.domain.display import single_line
@@ -83,16 +83,23 @@ def get_article(*, session: Session, article_id: int) -> Article | None:
     return Article(*row) if row else None
 
 
-def list_articles(*, session: Session) -> list[ArticleSummary]:
+def list_articles(*, session: Session,
+                  anonymous_labels: Sequence[str] = ()) -> list[ArticleSummary]:
+    """Every article with its annotation count (and how many rest on an
+    ``anonymous_labels`` source), in id order; one grouped scan of the annotations."""
+    anon = (func.sum(case((_A.label.in_(list(anonymous_labels)), 1), else_=0))
+            if anonymous_labels else func.sum(0))
     counts = (
-        select(_A.article_id, func.count().label("n")).group_by(_A.article_id).subquery()
+        select(_A.article_id, func.count().label("n"), anon.label("anon"))
+        .group_by(_A.article_id).subquery()
     )
     rows = session.execute(
-        select(_ART.id, _ART.title, _ART.outlet, func.coalesce(counts.c.n, 0))
+        select(_ART.id, _ART.title, _ART.outlet, func.coalesce(counts.c.n, 0),
+               _ART.published, func.coalesce(counts.c.anon, 0))
         .outerjoin(counts, counts.c.article_id == _ART.id)
         .order_by(_ART.id)
     ).all()
-    return [ArticleSummary(*row) for row in rows]
+    return [ArticleSummary(r[0], r[1], r[2], int(r[3]), r[4], int(r[5])) for r in rows]
 
 
 # --- annotations ----------------------------------------------------------

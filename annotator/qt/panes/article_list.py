@@ -1,14 +1,42 @@
-"""The article list (left dock): every article with its number of annotations."""
+"""The article list (left dock): every article with outlet, date, number of annotations
+and the share resting on anonymous sources; a filter box (title or outlet) and sortable
+columns (a proxy model: the source model keeps id order)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.qt.models import ArticleListModel
 from annotator.qt.pane import Pane
 from annotator.services import articles
 from annotator.services.changes import Changes
+from annotator.services.profile import ANONYMOUS_LABELS
+
+
+class _TitleOutletFilter(QSortFilterProxyModel):
+    """Rows whose title or outlet contains the filter text (case-insensitive)."""
+
+    def filterAcceptsRow(self, row: int,  # noqa: N802
+                         parent: QModelIndex | QPersistentModelIndex) -> bool:
+        needle = self.filterRegularExpression().pattern().casefold()
+        if not needle:
+            return True
+        model = self.sourceModel()
+        return any(needle in str(model.data(model.index(row, col, parent)) or "").casefold()
+                   for col in (0, 1))
 
 
 class ArticlesPane(Pane):
@@ -19,9 +47,18 @@ class ArticlesPane(Pane):
 
     def build(self) -> QWidget:
         self.model = ArticleListModel()
+        self.proxy = _TitleOutletFilter()
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(ArticleListModel.SORT_ROLE)
+        self.filter = QLineEdit(placeholderText="filter by title or outlet")
+        self.filter.setObjectName("articleFilter")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter_changed)
         table = self.table = QTableView()
         table.setObjectName("articleList")
-        table.setModel(self.model)
+        table.setModel(self.proxy)
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().hide()
@@ -29,16 +66,30 @@ class ArticlesPane(Pane):
         table.setWordWrap(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (2, 3, 4):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.model.set_items(articles.list_articles(self.wb.project))
         table.selectionModel().currentRowChanged.connect(self._row_changed)
-        return table
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.filter)
+        layout.addWidget(table)
+        return box
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        self.article_changed()
 
     def article_changed(self) -> None:
         article = self.wb.article
         row = self.model.row_of(article.id) if article else None
-        if row is not None and self.table.currentIndex().row() != row:
-            self.table.selectRow(row)
+        if row is None:
+            return
+        shown = self.proxy.mapFromSource(self.model.index(row, 0)).row()
+        if shown >= 0 and self.table.currentIndex().row() != shown:
+            self.table.selectRow(shown)
 
     def apply_changes(self, changes: Changes) -> None:
         if changes.article_list or changes.article_metadata or changes.reload_articles:
@@ -47,11 +98,13 @@ class ArticlesPane(Pane):
             return
         for change in changes.annotations:
             delta = (change.after is not None) - (change.before is not None)
-            self.model.adjust_count(change.article_id, delta)
+            anon = sum(sign for ann, sign in ((change.after, 1), (change.before, -1))
+                       if ann is not None and ann.label in ANONYMOUS_LABELS)
+            self.model.adjust_count(change.article_id, delta, anon)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             return
-        article_id = self.model.data(current, ArticleListModel.ID_ROLE)
+        article_id = current.data(ArticleListModel.ID_ROLE)
         if self.wb.article is None or self.wb.article.id != article_id:
             self.wb.open_article(int(article_id))
