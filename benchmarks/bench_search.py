@@ -158,16 +158,18 @@ def _fts_only_sql(scope: str, articles: int) -> str:
 
 
 def _spans(marked: str) -> list[tuple[int, int]]:
+    """Marker positions to code-point spans (a regex over the markers only, as the app)."""
+    import re
+
     from annotator.domain.search_query import HIT_CLOSE, HIT_OPEN
 
     out, removed, start = [], 0, 0
-    for i, ch in enumerate(marked):
-        if ch == HIT_OPEN:
-            start = i - removed
-            removed += 1
-        elif ch == HIT_CLOSE:
-            out.append((start, i - removed))
-            removed += 1
+    for m in re.finditer(f"[{HIT_OPEN}{HIT_CLOSE}]", marked):
+        if m.group() == HIT_OPEN:
+            start = m.start() - removed
+        else:
+            out.append((start, m.start() - removed))
+        removed += 1
     return out
 
 
