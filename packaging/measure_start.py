@@ -11,7 +11,8 @@ For each of ``dist/annotator/annotator`` and the venv's ``annotator`` console sc
 
 Both run with the same scrubbed environment, alternating, so machine load hits both
 alike. Prints JSON with medians and minima and the bundle/pip ratios of both (on a
-loaded machine the ratio of minima is the steadier estimate of the bundle's overhead). The OS file cache is warm
+loaded machine the ratio of minima, and the CPU time the process used (``*_cpu_s``:
+user + system, start to exit), are steadier estimates of the bundle's overhead). The OS file cache is warm
 after the first round (this container cannot drop caches); ``first_*`` are the runs
 after the build, closest to a cold start.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,14 +38,27 @@ def env_for(home: Path) -> dict[str, str]:
             "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen"}
 
 
+CPU: list[tuple[str, str, float]] = []
+"""(variant, what, CPU seconds of the child) — steadier than wall time on a busy machine."""
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def time_version(exe: Path, home: Path) -> float:
+    cpu = _children_cpu()
     started = time.perf_counter()
     subprocess.run([str(exe), "--version"], env=env_for(home), check=True,
                    capture_output=True, timeout=120)
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    CPU.append((str(exe), "version_cpu_s", _children_cpu() - cpu))
+    return elapsed
 
 
 def time_first_paint(exe: Path, home: Path) -> float:
+    cpu = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.Popen([str(exe), "gui", "--smoke-exit-after-paint", "0"],
                             env=env_for(home), stdout=subprocess.DEVNULL,
@@ -57,6 +72,7 @@ def time_first_paint(exe: Path, home: Path) -> float:
     proc.communicate(timeout=120)
     if painted is None or proc.returncode != 0:
         raise SystemExit(f"{exe}: window did not paint (exit {proc.returncode})")
+    CPU.append((str(exe), "gui_cpu_s", _children_cpu() - cpu))  # start to exit
     return painted
 
 
@@ -81,6 +97,7 @@ def main() -> int:
             results[name] = {"first_version_s": round(first_version, 3),
                              "first_start_s": round(first_start, 3),
                              "version_s": [], "first_paint_s": []}
+        CPU.clear()  # only the timed rounds
         for _ in range(args.rounds):
             for name, exe in variants.items():
                 results[name]["version_s"].append(time_version(exe, homes[name]))  # type: ignore[attr-defined]
@@ -92,7 +109,12 @@ def main() -> int:
             figures[key] = round(statistics.median(samples), 3)  # type: ignore[arg-type]
             figures[f"{key}_min"] = round(min(samples), 3)  # type: ignore[type-var]
         summary[name] = figures
-    for key in ("version_s", "first_paint_s", "version_s_min", "first_paint_s_min"):
+    for name, exe in variants.items():
+        for key in ("version_cpu_s", "gui_cpu_s"):
+            samples = [cpu for who, what, cpu in CPU if who == str(exe) and what == key]
+            results[name][key] = round(statistics.median(samples), 3)
+    for key in ("version_s", "first_paint_s", "version_s_min", "first_paint_s_min",
+                "version_cpu_s", "gui_cpu_s"):
         bundle = results["bundle"][key]
         pip = results["pip"][key]
         summary[f"ratio_{key}"] = round(bundle / pip, 2)  # type: ignore[operator]
