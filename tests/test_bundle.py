@@ -249,13 +249,38 @@ def _run_until_painted(command: list[str], env: dict[str, str],
     return painted, maps, gui.returncode, err
 
 
+XCB_HELPERS = ("libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libxcb-cursor.so.0")
+"""The X11 helper libraries a fresh Debian desktop lacks (the issue's "three xcb packages")."""
+
+
+def _system_copies(names: tuple[str, ...]) -> list[str]:
+    out = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True).stdout
+    paths = {line.rsplit("=>", 1)[1].strip() for line in out.splitlines()
+             if "=>" in line and line.split()[0] in names and "x86-64" in line}
+    return sorted({os.path.realpath(p) for p in paths})
+
+
+def _masking(paths: list[str]) -> list[str]:
+    """A command prefix running the rest in a private mount namespace in which the
+    system's copies of ``paths`` are unusable (empty), as on a desktop without them;
+    [] if this machine cannot do that (not root, no unshare)."""
+    if not paths or shutil.which("unshare") is None or os.geteuid() != 0:
+        return []
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
+        return []
+    mounts = "; ".join(f"mount --bind /dev/null '{p}'" for p in paths)
+    return ["unshare", "-m", "sh", "-c", f'{mounts} && exec "$@"', "sh"]
+
+
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb not installed")
-def test_window_on_a_real_x_server_uses_the_bundled_xcb_libraries(
+def test_window_on_a_real_x_server_without_the_system_xcb_libraries(
         bundle: Path, tmp_path: Path) -> None:
     """The xcb platform plugin (what a desktop uses) loads with the bundle's copies of
-    the X11 helper libraries a fresh Debian desktop lacks (icccm, keysyms, cursor)."""
+    the X11 helper libraries. Where possible the system's copies are masked, and the
+    pip-installed app, run the same way, is shown to fail as on a fresh desktop."""
     home = tmp_path / "x-home"
     (home / "run").mkdir(parents=True, mode=0o700)
+    mask = _masking(_system_copies(XCB_HELPERS))
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1400x900x24",
                              "-nolisten", "tcp"], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
@@ -263,19 +288,27 @@ def test_window_on_a_real_x_server_uses_the_bundled_xcb_libraries(
         assert xvfb.stdout is not None
         display = xvfb.stdout.readline().strip()
         assert display.isdigit(), "Xvfb did not start"
+        env = scrubbed_env(home, QT_QPA_PLATFORM="xcb", DISPLAY=f":{display}")
         painted, maps, status, err = _run_until_painted(
-            [str(bundle / "annotator"), "gui", "--smoke-exit-after-paint", "1"],
-            scrubbed_env(home, QT_QPA_PLATFORM="xcb", DISPLAY=f":{display}"), home)
+            [*mask, str(bundle / "annotator"), "gui", "--smoke-exit-after-paint", "1"],
+            env, home)
+        control = subprocess.run(
+            [*mask, sys.executable, "-m", "annotator", "--db", str(tmp_path / "c.sqlite"),
+             "gui", "--smoke-exit-after-paint", "0"],
+            env=env, cwd=home, capture_output=True, text=True, timeout=120) if mask else None
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=30)
     assert status == 0 and "Traceback" not in err, err
+    assert "missing system libraries" not in err, err
     assert int(re.search(r"(\d+) colours", painted).group(1)) > 20, painted  # type: ignore[union-attr]
     mapped = {line.split()[-1] for line in maps.splitlines() if "/" in line}
-    for name in ("libqxcb.so", "libQt6XcbQpa.so.6", "libxcb-icccm.so.4",
-                 "libxcb-keysyms.so.1", "libxcb-cursor.so.0"):
+    for name in ("libqxcb.so", "libQt6XcbQpa.so.6", *XCB_HELPERS):
         where = [p for p in mapped if p.endswith("/" + name)]
         assert where and all(p.startswith(str(bundle)) for p in where), (name, where)
+    if control is not None:  # the masking is real: the pip install cannot start on X11
+        assert control.returncode != 0, control.stderr
+        assert "missing system libraries" in control.stderr, control.stderr
 
 
 def test_desktop_entry_installs_into_the_menu(bundle: Path, tmp_path: Path) -> None:
