@@ -112,6 +112,11 @@ def test_bundle_contents(bundle: Path, built: Path) -> None:
                    "platformthemes/libqxdgdesktopportal.so",
                    "platforminputcontexts/libcomposeplatforminputcontextplugin.so"):
         assert (plugins / plugin).is_file(), plugin
+    # Test extras installed in the build venv stay out (networkx imports pandas optionally).
+    for dev_only in ("numpy", "scipy", "pandas", "PIL", "lxml", "pytest", "hypothesis",
+                     "krippendorff", "PyInstaller"):
+        assert not (internal / dev_only).exists(), f"{dev_only} was bundled"
+    assert (internal / "networkx").is_dir()  # a run-time dependency (agreement matching)
     dangling = [str(p) for p in bundle.rglob("*") if p.is_symlink() and not p.exists()]
     assert not dangling, dangling
     qt_libs = [p.name for p in internal.rglob("libQt6*")]
