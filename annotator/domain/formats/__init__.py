@@ -6,7 +6,7 @@ metadata, annotations, per-annotation facets) and a file's content:
 * :mod:`~annotator.domain.formats.doccano` — doccano sequence-labelling JSONL
   (offsets in UTF-16 code units, as doccano's browser UI counts them);
 * :mod:`~annotator.domain.formats.labelstudio` — Label Studio JSON task export
-  (UTF-16 code units, as Label Studio's browser UI counts them);
+  (code points, as Label Studio writes them since 2021; older UTF-16 files recognised);
 * :mod:`~annotator.domain.formats.w3c` — W3C Web Annotation Data Model JSON-LD
   (code points, as the W3C model specifies), re-anchored by quote when needed;
 * :mod:`~annotator.domain.formats.brat` — brat standoff ``.txt`` + ``.ann``
