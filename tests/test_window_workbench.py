@@ -284,3 +284,57 @@ def test_taxonomy_and_review_say_they_are_not_on_ctrl_z(window, qtbot, monkeypat
     window.wb.actions.action("actionCompare").trigger()
     hint = window.pane("reviewDock").panel.findChild(QLabel, "reviewKeysHint")
     assert "Reopen" in hint.text() and "Ctrl+Z" in hint.text()
+
+
+# ----------------------------------------------------------- defect 9: layers counted
+def test_profile_follows_visible_layers_and_leaves_out_reviewed(window, qtbot) -> None:
+    from annotator.services import review
+
+    mine = _tag_by_keys(window, qtbot, "Axios reports", Qt.Key.Key_6)
+    _colleague(window, "one source said", "unattributed")
+    review.accept(window.project, mine.id, reviewer="Ana Analyst")
+    from annotator.services.changes import Changes
+
+    window.apply_changes(Changes.bulk([window.article.id], review=True))
+    pane = window.pane("profileDock")
+    pane.dock.show()
+    pane.dock.raise_()
+    qtbot.waitUntil(lambda: pane.profile.profile is not None, timeout=3000)
+    pane.refresh()
+    assert pane.profile.profile.total == 2  # ana + ben, not the reviewed copy
+    assert "counting Ana Analyst, ben" in pane.profile.subheading.text()
+    window.pane("layersDock").panel.set_visible("ben", False)
+    pane.refresh()
+    assert pane.profile.profile.total == 1
+    assert "counting Ana Analyst" in pane.profile.subheading.text()
+    window.wb.actions.action("actionIncludeReviewed").trigger()
+    pane.refresh()
+    assert pane.profile.profile.total == 2 and "reviewed layer" in pane.profile.subheading.text()
+
+
+def test_cli_stats_and_agreement_leave_out_reviewed_unless_asked(tmp_path, capsys) -> None:
+    from annotator.cli import main
+    from annotator.services import review
+    from annotator.services.project import Project
+
+    from .conftest import SEED, tag_phrase
+
+    db = str(tmp_path / "p.sqlite")
+    assert main(["--db", db, "add", str(SEED)]) == 0
+    project = Project(db)
+    (summary,) = articles.list_articles(project)
+    text = articles.get_article(project, summary.id).text
+    a = tag_phrase(project, summary.id, text, "ana", "media_report", "Axios reports")
+    tag_phrase(project, summary.id, text, "ben", "media_report", "Axios reports")
+    review.accept(project, a.id, reviewer="ana")
+    project.close()
+    capsys.readouterr()
+    assert main(["--db", db, "stats", "--article", str(summary.id)]) == 0
+    out = capsys.readouterr().out
+    assert "Layers counted: ana, ben" in out and "2" in out
+    assert main(["--db", db, "stats", "--article", str(summary.id), "--include-reviewed"]) == 0
+    assert "Layers counted: ana, ben, the reviewed layer" in capsys.readouterr().out
+    assert main(["--db", db, "agreement", "--format", "json"]) == 0
+    assert '"reviewed"' not in capsys.readouterr().out
+    assert main(["--db", db, "agreement", "--format", "json", "--include-reviewed"]) == 0
+    assert '"reviewed"' in capsys.readouterr().out

@@ -17,6 +17,8 @@ def register(sub: Any) -> None:
     agree.add_argument("--article", type=int, metavar="ID", help="only this article")
     agree.add_argument("--annotators", metavar="A,B",
                        help="comma-separated annotator names (default: all)")
+    agree.add_argument("--include-reviewed", action="store_true",
+                       help="also compare with the reviewed layer (left out by default)")
     agree.add_argument("--format", choices=["text", "csv", "json"], default="text")
 
 
@@ -27,7 +29,8 @@ def run(project: Project, args: argparse.Namespace) -> int:
     from annotator.services.agreement_report import agreement, format_text
 
     names = [n.strip() for n in args.annotators.split(",")] if args.annotators else None
-    report = agreement(project, article_id=args.article, annotators=names)
+    report = agreement(project, article_id=args.article, annotators=names,
+                       include_reviewed=args.include_reviewed)
     if args.format == "text":
         sys.stdout.write(format_text(report))
     elif args.format == "json":

@@ -27,6 +27,9 @@ def register(sub: Any) -> None:
                        help="corpus rows: one per article (default) or per outlet")
     stats.add_argument("--annotators", metavar="A,B",
                        help="comma-separated annotator names (default: all)")
+    stats.add_argument("--include-reviewed", action="store_true",
+                       help="also count the reviewed layer (it copies analysts' spans, so "
+                            "by default it is left out)")
     stats.add_argument("--format", choices=["text", "csv", "json"], default="text")
 
 
@@ -37,7 +40,9 @@ def run(project: Project, args: argparse.Namespace) -> int:
     from annotator.services import profile as prof
 
     names = ([n.strip() for n in args.annotators.split(",") if n.strip()]
-             if args.annotators else None)
+             if args.annotators else
+             prof.annotators_present(project, args.article,
+                                     include_reviewed=args.include_reviewed) or None)
     if args.article is not None:
         one = prof.article_profile(project, args.article, annotators=names)
         columns = prof.profile_columns(one)

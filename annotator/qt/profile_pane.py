@@ -217,6 +217,15 @@ class ProfilePane(QWidget):
     def set_annotators(self, annotators: list[str] | None) -> None:
         self.annotators = annotators
 
+    def layers_text(self) -> str:
+        """Which analysts' annotations the figures count (the visible layers)."""
+        if self.annotators is None:
+            return "counting every layer"
+        if not self.annotators:
+            return "counting no layer (all hidden)"
+        names = ["reviewed layer" if n == "reviewed" else n for n in self.annotators]
+        return "counting " + ", ".join(names)
+
     def show_article(self, article_id: int | None) -> None:
         """Show ``article_id``'s profile (``None``: nothing open). Queries once."""
         self.article_id = article_id
@@ -264,6 +273,7 @@ class ProfilePane(QWidget):
             facts.append(f"median strength {p.median_score:.0f}")
         if not p.total:
             facts.append("tag some claims to fill the charts")
+        facts.append(self.layers_text())
         self.subheading.setText("  ·  ".join(facts))
 
         of = f"of {p.total} claims" if p.total else "no claims yet"

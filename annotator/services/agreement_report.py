@@ -32,7 +32,7 @@ from annotator.domain.agreement import (
 from annotator.domain.errors import UserInputError
 from annotator.domain.facets import FACET_NAMES
 from annotator.domain.facets_codec import decode_facets
-from annotator.domain.model import Annotation
+from annotator.domain.model import REVIEWED_LAYER, Annotation
 from annotator.services.project import Project
 from annotator.storage import crud
 
@@ -135,8 +135,11 @@ def _add(a: PRF | None, b: PRF) -> PRF:
 
 
 def agreement(
-    project: Project, *, article_id: int | None = None, annotators: list[str] | None = None
+    project: Project, *, article_id: int | None = None, annotators: list[str] | None = None,
+    include_reviewed: bool = True,
 ) -> AgreementReport:
+    """Agreement among ``annotators`` (default: everyone present; without the reviewed
+    layer when ``include_reviewed`` is false, as the CLI and the pane default to)."""
     with project.reading() as session:
         if article_id is not None:
             if crud.get_article(session=session, article_id=article_id) is None:
@@ -158,7 +161,7 @@ def agreement(
                 f" (annotators present: {', '.join(present) or 'none'})")
         chosen = annotators
     else:
-        chosen = present
+        chosen = [n for n in present if include_reviewed or n != REVIEWED_LAYER]
     if len(chosen) < 2:
         raise UserInputError(
             "agreement needs at least two annotators "

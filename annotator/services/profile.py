@@ -32,7 +32,7 @@ from typing import Any, Literal
 from annotator.domain.csv_safety import neutralise
 from annotator.domain.errors import UserInputError
 from annotator.domain.facets_codec import decode_facets
-from annotator.domain.model import Annotation, ArticleSummary, Label
+from annotator.domain.model import REVIEWED_LAYER, Annotation, ArticleSummary, Label
 from annotator.domain.rubric import Rubric
 from annotator.services.project import Project
 from annotator.services.scoring import project_rubric, score_annotation
@@ -249,6 +249,20 @@ def compute_profile(
     )
 
 
+def annotators_present(project: Project, article_id: int | None = None, *,
+                       include_reviewed: bool = False) -> list[str]:
+    """Analysts with annotations (in one article or the corpus), for "all analysts"; the
+    reviewed layer only when asked (it copies analysts' spans and would count twice)."""
+    with project.reading() as session:
+        ids = [article_id] if article_id is not None else [
+            a.id for a in crud.list_articles(session=session)]
+        names = {a.annotator for aid in ids
+                 for a in crud.list_annotations(session=session, article_id=aid)}
+    if not include_reviewed:
+        names.discard(REVIEWED_LAYER)
+    return sorted(names, key=str.casefold)
+
+
 def _keep(annotators: Sequence[str] | None) -> Callable[[Annotation], bool]:
     if not annotators:
         return lambda _ann: True
@@ -419,14 +433,18 @@ def _num(x: float | None) -> str:
     return "—" if x is None else f"{x:.1f}"
 
 
+def _layers(annotators: Sequence[str]) -> str:
+    if not annotators:
+        return "every analyst's annotations"
+    return ", ".join("the reviewed layer" if n == REVIEWED_LAYER else n for n in annotators)
+
+
 def format_profile_text(profile: Profile) -> str:
     """A readable, aligned report of one profile (the CLI's ``--article`` output)."""
     head = f"Reliability profile — {profile.scope}: {profile.title}"
     if profile.outlet and profile.article_id is not None:
         head += f" ({profile.outlet})"
-    lines = [head]
-    if profile.annotators:
-        lines.append(f"Annotators: {', '.join(profile.annotators)}")
+    lines = [head, f"Layers counted: {_layers(profile.annotators)}"]
     lines.append("")
     lines.append(f"  {'Claims (annotations)':<24}{profile.total:>6}")
     for name, n in (("Anonymous sources", profile.anonymous),
@@ -463,8 +481,9 @@ def format_rows_text(rows: Sequence[ProfileRow], total: Profile | None = None) -
     head = (f"{name_head:<{width}}  {'claims':>6}  {'anon':>6}  {'single':>6}  "
             f"{'unattr':>6}  {'hedged':>6}  {'mean':>5}")
     lines = [f"Reliability profile by {group} "
-             f"({sum(p.n_articles for _, p in entries[:len(rows)])} article(s))", "", head,
-             "-" * len(head)]
+             f"({sum(p.n_articles for _, p in entries[:len(rows)])} article(s))",
+             *([f"Layers counted: {_layers(total.annotators)}"] if total is not None else []),
+             "", head, "-" * len(head)]
     for i, (title, p) in enumerate(entries):
         if total is not None and i == len(entries) - 1:
             lines.append("-" * len(head))

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from annotator.qt.pane import PaneManager
 from annotator.qt.panes.review import ReviewPane
 from annotator.qt.workbench import Workbench
+from annotator.services.changes import Changes
 
 
 class ReviewController:
@@ -18,8 +19,17 @@ class ReviewController:
                 menu="&Review", help="compare two analysts and review")
         act.add("actionNextDisagreement", "Next disagreement", lambda: self.step(1), "N",
                 menu="&Review", scope="article", help="next open disagreement (Review)")
+        self.include_reviewed = act.add(
+            "actionIncludeReviewed", "Count the &reviewed layer in statistics",
+            self.toggle_reviewed, menu="&Review", section=1,
+            help="profile and agreement also count the reviewed layer")
+        self.include_reviewed.setCheckable(True)
         act.add("actionPrevDisagreement", "Previous disagreement", lambda: self.step(-1), "P",
                 menu="&Review", scope="article", help="previous open disagreement (Review)")
+
+    def toggle_reviewed(self) -> None:
+        self.wb.include_reviewed = self.include_reviewed.isChecked()
+        self.wb.apply_changes(Changes(layers=True))
 
     @property
     def pane(self) -> ReviewPane:
