@@ -42,12 +42,14 @@ def test_cli_choices_and_services_come_from_the_registry() -> None:
 
 
 def test_window_export_menu_comes_from_the_registry() -> None:
-    from annotator.qt.controllers.interop import EXPORT_FORMATS
+    from annotator.qt.file_filters import EXPORT_FORMATS, export_title
 
-    assert [f[1] for f in EXPORT_FORMATS] == ["doccano", "labelstudio", "w3c", "brat"]
-    assert EXPORT_FORMATS[1] == ("Label Studio JSON (code points)", "labelstudio",
-                                 "Label Studio JSON (*.json)", ".json")
-    assert EXPORT_FORMATS[0][0] == "doccano JSONL (UTF-16 units)"
+    assert [f.name for f in EXPORT_FORMATS] == ["doccano", "labelstudio", "w3c", "brat"]
+    ls = EXPORT_FORMATS[1]
+    assert (export_title(ls), ls.name, ls.file_filter, ls.default_extension) == (
+        "Label Studio JSON (code points)", "labelstudio", "Label Studio JSON (*.json)", ".json")
+    assert export_title(EXPORT_FORMATS[0]) == "doccano JSONL (UTF-16 units)"
+    assert export_title(EXPORT_FORMATS[3]) == "brat standoff folder (code points)"
 
 
 def test_readers_and_writers_resolve_to_the_converters() -> None:

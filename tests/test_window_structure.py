@@ -70,3 +70,16 @@ def test_help_about_shows_version_facts(window) -> None:
     dialog = window.help.dialog
     assert dialog is not None and dialog.isVisible()
     assert "About" in dialog.windowTitle()
+
+
+def test_file_menus_and_filters_come_from_the_format_registry(window) -> None:
+    from annotator.domain.formats.registry import FORMATS
+    from annotator.qt.file_filters import ANNOTATION_FILTER, ANNOTATION_SUFFIXES
+
+    menu = window.wb.actions.menu("&File/Export current article as")
+    offered = [a.objectName() for a in menu.actions()]
+    assert offered == [f"actionExport_{f.name}" for f in FORMATS if f.name != "csv"]
+    for fmt in FORMATS:
+        assert fmt.file_filter in ANNOTATION_FILTER
+        assert fmt.unit_short in " ".join(a.text() for a in menu.actions()) or fmt.name == "csv"
+    assert ".txt" not in ANNOTATION_SUFFIXES and ".ann" in ANNOTATION_SUFFIXES

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.errors import UserInputError
+from annotator.qt.file_filters import ANNOTATION_FILTER
 from annotator.services import articles, interop
 from annotator.services.interop import (
     AnnotationImportReport,
@@ -235,7 +236,7 @@ class ImportAnnotationsDialog(QDialog):
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, "Import annotations", self.path_edit.text(),
-            "Annotation files (*.csv *.jsonl *.json *.jsonld *.ann);;All files (*)")
+            ANNOTATION_FILTER)
         if path:
             self.path_edit.setText(path)
             self.check_labels()

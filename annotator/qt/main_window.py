@@ -24,6 +24,7 @@ from annotator.qt.controllers.project import ProjectController
 from annotator.qt.controllers.review import ReviewController
 from annotator.qt.controllers.selection import SelectionController
 from annotator.qt.controllers.suggestions import SuggestionController
+from annotator.qt.file_filters import ANNOTATION_SUFFIXES
 from annotator.qt.pane import Pane, PaneManager
 from annotator.qt.panes.agreement import AgreementDockPane
 from annotator.qt.panes.annotations import AnnotationsPane
@@ -49,7 +50,6 @@ PANES: tuple[type[Pane], ...] = (
 )
 """Registration order = default dock order (a ``tab_with`` pane after its partner)."""
 
-ANNOTATION_SUFFIXES = (".csv", ".jsonl", ".json", ".jsonld", ".ann")
 PROJECT_SUFFIXES = (".sqlite", ".db", ".sqlite3")
 
 

@@ -8,13 +8,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from annotator.domain.errors import UserInputError
+from annotator.qt.file_filters import ARTICLE_FILTER
 from annotator.qt.recent_files import RecentFiles
 from annotator.qt.workbench import Workbench
 from annotator.services import articles
 from annotator.services.changes import Changes
-
-ARTICLE_FILTER = ("Articles (*.txt *.md *.markdown *.text *.html *.htm *.docx);;"
-                  "All files (*)")
 
 
 class ArticlesController:

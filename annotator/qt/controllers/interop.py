@@ -18,17 +18,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.domain.formats.registry import FORMATS
+from annotator.domain.formats.registry import get_format
+from annotator.qt.file_filters import EXPORT_FORMATS, export_title
 from annotator.qt.workbench import Workbench
 from annotator.services.changes import Changes
 from annotator.services.export_csv import export_csv_file
 from annotator.services.interop import AnnotationImportReport
 
-# (menu title, format, file filter, suffix) from the one format registry; brat is a folder.
-EXPORT_FORMATS = tuple(
-    (f"{f.title}{' folder' if f.writes_folder else ''} ({f.unit_short})", f.name,
-     "" if f.writes_folder else f.file_filter, "" if f.writes_folder else f.default_extension)
-    for f in FORMATS if f.shape != "rows")
 EXPORT_MENU = "&File/Export current article as"
 
 
@@ -52,9 +48,9 @@ class InteropController:
         act.add("actionExportAll", "Export CSV (&all articles)…",
                 lambda: self.export_dialog(current=False), "Ctrl+Shift+E", menu="&File",
                 section=2, help="export every article's annotations as CSV")
-        for title, fmt, _filter, _suffix in EXPORT_FORMATS:
-            act.add(f"actionExport_{fmt}", f"Export {title}…",
-                    partial(self.export_format_dialog, fmt), menu=EXPORT_MENU)
+        for fmt in EXPORT_FORMATS:
+            act.add(f"actionExport_{fmt.name}", f"Export {export_title(fmt)}…",
+                    partial(self.export_format_dialog, fmt.name), menu=EXPORT_MENU)
         self.review_dialog: QDialog | None = None
 
     # -------------------------------------------------------------- import
@@ -166,15 +162,17 @@ class InteropController:
         wb = self.wb
         if wb.article is None:
             return
-        title, _fmt, file_filter, suffix = next(f for f in EXPORT_FORMATS if f[1] == fmt)
+        spec = get_format(fmt)
+        title = export_title(spec)
         start_dir = wb.last_dir("export")
-        if fmt == "brat":
+        if spec.writes_folder:
             target = QFileDialog.getExistingDirectory(wb.window, f"Export {title} into folder",
                                                       start_dir)
         else:
             target, _ = QFileDialog.getSaveFileName(
                 wb.window, f"Export {title}",
-                str(Path(start_dir) / f"{self._stem(True)}{suffix}"), file_filter)
+                str(Path(start_dir) / f"{self._stem(True)}{spec.default_extension}"),
+                f"{spec.file_filter};;All files (*)")
         if not target:
             return
         wb.remember_dir(target, "export")
