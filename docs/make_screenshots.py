@@ -123,6 +123,11 @@ def shoot(size: str) -> int:
     assert profile.dock is not None
     profile.dock.show()
     profile.dock.raise_()
+    from PySide6.QtCore import Qt
+
+    # The analyst drags the splitter up to read the charts (the first-start split keeps
+    # the table compact so the article stays the largest thing on screen).
+    window.resizeDocks([profile.dock], [window.height() // 2], Qt.Orientation.Vertical)
     settle(40)
     save("profile", *(["screenshot-profile.png"] if size == "1280x720" else []))
 

@@ -83,3 +83,15 @@ def test_file_menus_and_filters_come_from_the_format_registry(window) -> None:
         assert fmt.file_filter in ANNOTATION_FILTER
         assert fmt.unit_short in " ".join(a.text() for a in menu.actions()) or fmt.name == "csv"
     assert ".txt" not in ANNOTATION_SUFFIXES and ".ann" in ANNOTATION_SUFFIXES
+
+
+def test_no_stale_dock_tab_bar_is_painted(window) -> None:
+    from PySide6.QtWidgets import QApplication, QTabBar
+
+    for _ in range(10):
+        QApplication.processEvents()
+    visible = [[b.tabText(i) for i in range(b.count())] for b in window.findChildren(QTabBar)
+               if b.parent() is window and b.isVisible()]
+    # one bar per tab group: no bar that is a stale copy of another group's first tabs
+    for bar in visible:
+        assert not any(other != bar and other[:len(bar)] == bar for other in visible), visible

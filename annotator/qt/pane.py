@@ -92,11 +92,13 @@ class PaneManager:
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         dock.setWidget(pane.widget if pane.widget is not None else _placeholder())
         pane.dock = dock
-        self.window.addDockWidget(pane.area, dock)
-        if pane.tab_with and pane.tab_with in self.panes:
-            other = self.panes[pane.tab_with].dock
-            if other is not None:
-                self.window.tabifyDockWidget(other, dock)
+        other = self.panes[pane.tab_with].dock if pane.tab_with and pane.tab_with in self.panes else None
+        if other is not None:
+            # Straight into the partner's tab group: adding it to the area first and
+            # then tabifying leaves a stray, stale tab bar painted in the window.
+            self.window.tabifyDockWidget(other, dock)
+        else:
+            self.window.addDockWidget(pane.area, dock)
         dock.visibilityChanged.connect(lambda visible, p=pane: self._visibility(p, visible))
         return pane
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
 
 FIRST_SIZE = (1360, 820)
 """Preferred first-start size; shrunk to the available screen area."""
@@ -61,6 +61,33 @@ def fit_to_screen(window: QMainWindow) -> bool:
     return changed
 
 
+def hide_stale_tab_bars(window: QMainWindow) -> int:
+    """Hide tab bars Qt left behind; returns how many.
+
+    QMainWindow (Qt 6.8–6.11) keeps painting a stale copy of a dock tab group's bar when
+    a second tab group is made before the window is first shown (the copy shows the
+    group as it was after its first tabify, at the size the window had then). A real
+    bar lies right along its docks; the stale one does not.
+    """
+    docks = {d.windowTitle(): d for d in window.findChildren(QDockWidget)}
+    hidden = 0
+    for bar in window.findChildren(QTabBar):
+        if bar.parent() is not window or not bar.isVisible():
+            continue
+        titles = [bar.tabText(i) for i in range(bar.count())]
+        current = docks.get(titles[bar.currentIndex()]) if titles and \
+            bar.currentIndex() >= 0 else None
+        if current is None or current.isFloating():
+            continue
+        along = (abs(bar.x() - current.x()) <= 2 and abs(bar.width() - current.width()) <= 4
+                 and (abs(bar.y() - current.geometry().bottom() - 1) <= 4
+                      or abs(bar.geometry().bottom() + 1 - current.y()) <= 4))
+        if not along:
+            bar.hide()
+            hidden += 1
+    return hidden
+
+
 class WindowLayout:
     def __init__(self, window: QMainWindow, settings: QSettings) -> None:
         self.window = window
@@ -95,6 +122,8 @@ class WindowLayout:
             self.first_start = True  # a saved layout that did not fit: re-split too
         # The window manager decorates the window a moment after it is shown.
         QTimer.singleShot(400, self.window, lambda: fit_to_screen(self.window))
+        QTimer.singleShot(0, self.window, lambda: hide_stale_tab_bars(self.window))
+        QTimer.singleShot(450, self.window, lambda: hide_stale_tab_bars(self.window))
         if self.first_start:
             self.first_start = False
             QTimer.singleShot(0, self.window, self.size_docks)
@@ -113,6 +142,7 @@ class WindowLayout:
         window.resize(*first_size(area))
         fit_to_screen(window)
         QTimer.singleShot(0, self.window, self.size_docks)
+        QTimer.singleShot(0, self.window, lambda: hide_stale_tab_bars(self.window))
 
     def size_docks(self) -> None:
         """A compact table and narrow side docks so the article gets most of the room.

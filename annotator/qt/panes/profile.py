@@ -41,7 +41,8 @@ class ProfileDockPane(Pane):
         article = self.wb.article
         if article is None:
             return None
-        names = [n for n in article.annotator_counts() if n not in self.wb.hidden_layers]
+        names = sorted((n for n in article.annotator_counts() if n not in self.wb.hidden_layers),
+                       key=str.casefold)
         if not self.wb.include_reviewed:
             names = [n for n in names if n != "reviewed"]
         return names
