@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -148,6 +149,13 @@ class AnnotationDetails(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.stack)
+
+        # Long claims wrap inside the dock instead of widening it: selecting another
+        # annotation must not change the dock's width (and reflow the article).
+        for label in (self.claim, self.source, self.meta):
+            policy = label.sizePolicy()
+            policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+            label.setSizePolicy(policy)
 
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
