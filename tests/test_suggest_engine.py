@@ -143,3 +143,33 @@ def test_map_kind(kind: str, keys: list[str], expected: str) -> None:
 
 def test_map_kind_explicit_mapping() -> None:
     assert map_kind("media_report", ["press", "other"], {"media_report": "press"}) == "press"
+
+
+def test_passive_with_by_puts_the_source_after_the_cue() -> None:
+    t = "The move was first reported by MSNBC."
+    (s,) = suggest_attributions(t)
+    assert t[s.source[0]:s.source[1]] == "MSNBC"
+    assert t[s.start:s.end] == "The move"
+
+
+def test_participle_after_a_comma_shares_the_subject() -> None:
+    t = "Sanders defended the plan on Sunday, saying the costs would fall."
+    sugg = suggest_attributions(t)
+    saying = next(s for s in sugg if t[s.cue[0]:s.cue[1]] == "saying")
+    assert t[saying.source[0]:saying.source[1]] == "Sanders"
+    assert t[saying.start:saying.end] == "the costs would fall"
+
+
+def test_parenthesis_and_name_between_commas_are_part_of_the_subject() -> None:
+    t = ("Gov. John Kasich (R-OH) said the race was open.\n"
+         "His top aide, Tad Devine, told reporters that it was not over.")
+    sources = {t[s.source[0]:s.source[1]] for s in suggest_attributions(t) if s.source}
+    assert "Gov. John Kasich" in sources  # the parenthesis is skipped, not kept
+    assert "Tad Devine" in sources
+
+
+def test_speaker_colon_needs_a_name_at_the_start() -> None:
+    assert suggest_attributions("It is painstaking work: bend the rods.") == []
+    t = "TAPPER: Do you think he has campaigned well?"
+    (s,) = suggest_attributions(t)
+    assert t[s.source[0]:s.source[1]] == "TAPPER"

@@ -200,12 +200,12 @@ class _Sentence:
                     while k >= 0 and text[words[k][0]:words[k][1]] != "," and j - k < 25:
                         k -= 1
                     if k >= 0 and text[words[k][0]:words[k][1]] == "," and k > 0:
-                        app = text[words[k + 1][0]:words[k + 1][1]].lower()
-                        if app in ("a", "an", "the") or app[:1].islower():
+                        first_word = text[words[k + 1][0]:words[k + 1][1]]
+                        if first_word.lower() in ("a", "an", "the") or first_word[:1].islower():
                             before = self._name_before(words, k)
                             if before is not None:
                                 return (before, words[end - 1][1]), new_cue
-                        elif app[:1].isupper() and all(
+                        elif first_word[:1].isupper() and all(
                                 text[words[x][0]:words[x][1]][:1].isupper()
                                 for x in range(k + 1, j + 1)):
                             # "his top aide, Tad Devine, told": the name between commas
@@ -607,7 +607,7 @@ def _sentence_subject(st: _Sentence) -> Span | None:
 
 def _has_complement(text: str, c1: int) -> bool:
     tail = text[c1:c1 + 60]
-    return bool(re.match(r"\s*(?:that|to|for|on|out|it|him|her|them|as|in|:|,\s*[“\"]|[“\"]|''"
+    return bool(re.match(r"\s*(?:that|to|for|on|out|it|him|her|them|as|in|about|against|of|:|,\s*[“\"]|[“\"]|''"
                          r"|the|a|an|he|she|they|we|his|their|no|more|most|\d)\b",
                          tail)) or bool(re.search(r"[“\"]|''", tail))
 

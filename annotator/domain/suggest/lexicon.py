@@ -184,6 +184,12 @@ _VERBS: Final[tuple[tuple[tuple[str, ...], str, str, float], ...]] = (
     (_forms("brand", "", "", "", ""), NEUTRAL, SPEECH, 0.45),
     (_forms("worry", "worries", "worried", "worrying", ""), NEUTRAL, THOUGHT, 0.5),
     (_forms("name", "", "", "", ""), NEUTRAL, SPEECH, 0.3),
+    (_forms("talk", "", "", "", ""), NEUTRAL, SPEECH, 0.45),
+    (_forms("speak", "speaks", "spoke", "speaking", "spoken"), NEUTRAL, SPEECH, 0.45),
+    (_forms("refer", "refers", "referred", "referring", ""), NEUTRAL, SPEECH, 0.45),
+    (_forms("focus", "focuses", "focused", "focusing", ""), NEUTRAL, THOUGHT, 0.35),
+    (_forms("rail", "", "", "", ""), NEUTRAL, SPEECH, 0.55),
+    (_forms("apologize", "", "", "", ""), NEUTRAL, SPEECH, 0.5),
 )
 
 VERB_FORMS: Final[Mapping[str, tuple[str, str, float]]] = {
@@ -201,6 +207,7 @@ CONTENT_VERBS_NEED_COMPLEMENT: Final = frozenset({
     "blame", "praise", "counter", "see", "appear", "seem", "list", "attack", "charge",
     "signal", "welcome", "rule", "order", "project", "label", "brand", "back", "name",
     "favor", "decide", "learn", "recognize", "highlight", "discuss", "reject", "challenge",
+    "talk", "speak", "refer", "focus",
 })
 """Lemmas that are attributions only when a complement follows ("called for",
 "called it", "pointed out that") — on their own ("he called", "the vote") they are not."""
@@ -341,6 +348,7 @@ NOUN_LIKE_FORMS: Final = frozenset({
     "labels", "brand", "back", "name", "names", "favor", "wish", "request", "requests",
     "forecast", "forecasts", "challenge", "challenges", "reject", "hint", "hints",
     "blast", "slam", "slams", "thank", "thanks", "express", "hail", "tout", "remind",
+    "talk", "talks", "focus", "rail", "rails",
 })
 """Forms that are often nouns or non-finite ("his comments", "states", "to say"):
 accepted as cues only right after a subject-like word (see ``engine._verb_context``)."""
