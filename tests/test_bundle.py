@@ -305,7 +305,7 @@ def test_window_on_a_real_x_server_without_the_system_xcb_libraries(
         xvfb.terminate()
         xvfb.wait(timeout=30)
     assert status == 0 and "Traceback" not in err, err
-    assert "missing system libraries" not in err, err
+    assert "missing system libraries" not in err, err  # qt/platform_check.py's hint
     assert int(re.search(r"(\d+) colours", painted).group(1)) > 20, painted  # type: ignore[union-attr]
     mapped = {line.split()[-1] for line in maps.splitlines() if "/" in line}
     for name in ("libqxcb.so", "libQt6XcbQpa.so.6", *XCB_HELPERS):
@@ -313,7 +313,7 @@ def test_window_on_a_real_x_server_without_the_system_xcb_libraries(
         assert where and all(p.startswith(str(bundle)) for p in where), (name, where)
     if control is not None:  # the masking is real: the pip install cannot start on X11
         assert control.returncode != 0, control.stderr
-        assert "missing system libraries" in control.stderr, control.stderr
+        assert "xcb" in control.stderr, control.stderr
 
 
 def test_desktop_entry_installs_into_the_menu(bundle: Path, tmp_path: Path) -> None:
