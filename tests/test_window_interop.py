@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
 from annotator.services import articles
@@ -72,3 +73,24 @@ def test_reanchor_review_list_shown_not_placed(window, tmp_path: Path) -> None:
     table.cellDoubleClicked.emit(0, 0)
     assert window.view.selection_cp() == (233, 246)
     assert window.article.count == before  # listed, never placed
+
+
+def test_import_dialog_formats_come_from_the_registry(window, monkeypatch) -> None:
+    """File › Import annotations offers exactly the registered formats (plus automatic)."""
+    from annotator.domain.formats.registry import FORMATS
+    from annotator.qt.interop_dialogs import ImportAnnotationsDialog
+
+    seen: list[tuple[str, str]] = []
+    placeholder: list[str] = []
+
+    def fake_exec(dialog: ImportAnnotationsDialog) -> int:
+        box = dialog.format_box
+        seen.extend((box.itemText(i), box.itemData(i)) for i in range(box.count()))
+        placeholder.append(dialog.path_edit.placeholderText())
+        return 0
+
+    monkeypatch.setattr(ImportAnnotationsDialog, "exec", fake_exec)
+    window.findChild(QAction, "actionImportAnnotations").trigger()
+    assert [value for _text, value in seen] == [""] + [f.name for f in FORMATS]
+    assert [text for text, _value in seen[1:]] == [f.file_filter for f in FORMATS]
+    assert ".jsonld" in placeholder[0] and ".ann" in placeholder[0]

@@ -33,6 +33,24 @@ EXPORT_FORMATS: tuple[FileFormat, ...] = tuple(f for f in FORMATS if f.name != "
 commands)."""
 
 
+IMPORT_AUTOMATIC = "Automatic (from the extension)"
+"""The import dialog's first format choice (the services guess from the suffix)."""
+
+
+def import_format_choices() -> list[tuple[str, str]]:
+    """(text, ``--format`` value) for the import dialog's format box, from the registry.
+
+    The first choice, value ``""``, lets the services pick the format from the file's
+    extension; every registered format follows, named with its extensions.
+    """
+    return [(IMPORT_AUTOMATIC, "")] + [(f.file_filter, f.name) for f in FORMATS]
+
+
+def import_placeholder() -> str:
+    """Hint for the import dialog's file field: every format's extensions."""
+    return f"a {', '.join(ANNOTATION_SUFFIXES)} file, or a brat folder"
+
+
 def export_title(fmt: FileFormat) -> str:
     """Menu text, with the offset unit the format counts in."""
     folder = " folder" if fmt.writes_folder else ""

@@ -42,7 +42,11 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.errors import UserInputError
-from annotator.qt.file_filters import ANNOTATION_FILTER
+from annotator.qt.file_filters import (
+    ANNOTATION_FILTER,
+    import_format_choices,
+    import_placeholder,
+)
 from annotator.services import articles, interop
 from annotator.services.interop import (
     AnnotationImportReport,
@@ -166,10 +170,6 @@ class ImportAnnotationsDialog(QDialog):
     After ``exec()`` returned ``Accepted``, :attr:`report` holds the import report.
     """
 
-    FORMAT_CHOICES = (("Automatic (from the extension)", ""), ("This app's CSV", "csv"),
-                      ("doccano JSONL", "doccano"), ("Label Studio JSON", "labelstudio"),
-                      ("W3C Web Annotation", "w3c"), ("brat (.ann + .txt)", "brat"))
-
     def __init__(self, project: Project, parent: QWidget | None = None, *,
                  path: str | Path | None = None, article_id: int | None = None) -> None:
         super().__init__(parent)
@@ -181,7 +181,7 @@ class ImportAnnotationsDialog(QDialog):
         self.foreign: list[ForeignLabel] = []
 
         self.path_edit = QLineEdit(str(path) if path else "")
-        self.path_edit.setPlaceholderText("CSV, JSONL, JSON, or a brat .ann / folder")
+        self.path_edit.setPlaceholderText(import_placeholder())
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -189,7 +189,7 @@ class ImportAnnotationsDialog(QDialog):
         row.addWidget(browse)
 
         self.format_box = QComboBox()
-        for text, value in self.FORMAT_CHOICES:
+        for text, value in import_format_choices():  # the format registry's list
             self.format_box.addItem(text, value)
         self.annotator_edit = QLineEdit()
         self.annotator_edit.setPlaceholderText("keep the annotators named in the file")
