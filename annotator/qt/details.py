@@ -30,6 +30,7 @@ from annotator.domain.model import Annotation, Label
 from annotator.domain.rubric import Score
 from annotator.qt.facets_editor import FacetsEditor
 from annotator.qt.palette import swatch
+from annotator.qt.theme import muted_text, on_palette_change
 from annotator.qt.wheel_guard import guard_wheel
 
 NOTE_DEBOUNCE_MS = 100
@@ -62,9 +63,11 @@ class AnnotationDetails(QWidget):
 
         self.stack = QStackedWidget(self)
         empty = QLabel(
-            "<p style='color:#666'>Select text and press <b>1</b>–<b>9</b> to tag it.<br>"
+            "<p>Select text and press <b>1</b>–<b>9</b> to tag it.<br>"
             "Click a highlight or a table row to edit an annotation.</p>"
         )
+        empty.setObjectName("detailsEmptyHint")
+        empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # grey, light or dark
         empty.setWordWrap(True)
         empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.stack.addWidget(empty)
@@ -89,6 +92,8 @@ class AnnotationDetails(QWidget):
         form.addRow("Text", self.claim)
 
         self.source = QLabel()
+        self._no_source = False
+        on_palette_change(self.source, self._palette_changed)
         self.source.setWordWrap(True)
         self.source.setObjectName("detailsSource")
         src_buttons = QHBoxLayout()
@@ -177,6 +182,15 @@ class AnnotationDetails(QWidget):
                     item.setEnabled(False)
         self._loading = False
 
+    def _show_no_source(self) -> None:
+        self._no_source = True
+        self.source.setText(f"<span style='color:{muted_text(self.source.palette())}'>"
+                            "none — select the phrase naming the source and press S</span>")
+
+    def _palette_changed(self) -> None:
+        if self._no_source:
+            self._show_no_source()
+
     def show_annotation(self, ann: Annotation | None, *, article_text: str | None,
                         suggestions: Suggestions | None = None, score: Score | None = None,
                         others: list[tuple[str, str]] | None = None,
@@ -197,14 +211,14 @@ class AnnotationDetails(QWidget):
         idx = self.label_combo.findData(ann.label)
         self.label_combo.setCurrentIndex(idx)
         self.claim.setText(_quote(ann.text))
+        self._no_source = False
         if ann.has_source and article_text is not None:
             self.source.setText(_quote(article_text[ann.source_start:ann.source_end]))
             self.clear_source.setEnabled(True)
         elif ann.has_source:
             self.clear_source.setEnabled(True)
         else:
-            self.source.setText("<span style='color:#888'>none — select the phrase naming "
-                                "the source and press S</span>")
+            self._show_no_source()
             self.clear_source.setEnabled(False)
         if self.note.toPlainText() != ann.note:
             self.note.setPlainText(ann.note)

@@ -29,6 +29,7 @@ from annotator.domain.facets_codec import decode_facets, encode_facets
 from annotator.domain.mention_parser import Suggestions
 from annotator.domain.model import Annotation
 from annotator.domain.rubric import Score
+from annotator.qt.theme import muted_text, on_palette_change
 from annotator.qt.wheel_guard import guard_wheel
 
 UNSET = "—"
@@ -76,6 +77,8 @@ class FacetsEditor(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.score_label = QLabel()
+        self._score: Score | None = None
+        on_palette_change(self.score_label, lambda: self._show_score(self._score))
         self.score_label.setObjectName("facetsScore")
         self.score_label.setWordWrap(True)
         self.score_label.setTextFormat(Qt.TextFormat.RichText)
@@ -227,12 +230,14 @@ class FacetsEditor(QWidget):
                                   else "No new suggestions")
 
     def _show_score(self, score: Score | None) -> None:
+        self._score = score
         if score is None:
             self.score_label.setText("")
             return
         color = BAND_COLORS.get(score.band, "#555")
+        muted = muted_text(self.score_label.palette())
         reasons = "".join(
-            f"<li>{html.escape(text)} <span style='color:#666'>({delta:+d})</span></li>"
+            f"<li>{html.escape(text)} <span style='color:{muted}'>({delta:+d})</span></li>"
             for text, delta in score.reasons)
         self.score_label.setText(
             f"<b>Attribution strength: <span style='color:{color}'>{score.value}"

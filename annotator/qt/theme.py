@@ -14,7 +14,9 @@ alpha the highlighter uses.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QStyleFactory, QWidget
 
@@ -27,7 +29,7 @@ MIN_CONTRAST = 4.5
 DARK = {
     "window": "#2b2b2b", "base": "#1e1e1e", "alternate": "#262626", "text": "#e6e6e6",
     "button": "#353535", "highlight": "#3d6fb4", "highlighted_text": "#ffffff",
-    "link": "#8ab4f8", "placeholder": "#8a8a8a", "disabled": "#7a7a7a",
+    "link": "#8ab4f8", "placeholder": "#9a9a9a", "disabled": "#7a7a7a",
     "tooltip": "#3a3a3a",
 }
 
@@ -77,6 +79,46 @@ def composite(fill: QColor, alpha: int, base: QColor) -> QColor:
     return QColor.fromRgbF(fill.redF() * a + base.redF() * (1 - a),
                            fill.greenF() * a + base.greenF() * (1 - a),
                            fill.blueF() * a + base.blueF() * (1 - a))
+
+
+def muted_text(palette: QPalette) -> str:
+    """A secondary-text colour (``#rrggbb``) for rich text, readable on light and dark.
+
+    The palette's PlaceholderText composited over the window colour (Qt's default is
+    the text colour at half alpha, which ``QColor.name()`` would turn into full black),
+    then moved toward the window text until it keeps a 4.5:1 contrast with the window.
+    Rich text cannot name a palette role, so widgets re-render it on a palette change
+    (:func:`on_palette_change`).
+    """
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    hint = palette.color(QPalette.ColorRole.PlaceholderText)
+    color = composite(hint, hint.alpha(), window) if hint.alpha() < 255 else QColor(hint)
+    for step in range(1, 11):
+        if contrast(color, window) >= MIN_CONTRAST:
+            break
+        t = step / 10
+        color = QColor(round(color.red() * (1 - t) + text.red() * t),
+                       round(color.green() * (1 - t) + text.green() * t),
+                       round(color.blue() * (1 - t) + text.blue() * t))
+    return color.name()
+
+
+class _PaletteWatcher(QObject):
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:
+            self.callback()
+        return False
+
+
+def on_palette_change(widget: QWidget, callback: Callable[[], None]) -> None:
+    """Call ``callback`` whenever ``widget``'s palette changes (e.g. View › Theme)."""
+    _PaletteWatcher(widget, callback)
 
 
 def readable_fill(color: QColor, palette: QPalette, alpha: int = MAX_FILL_ALPHA) -> QColor:

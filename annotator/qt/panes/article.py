@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QPoint
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
 
 from annotator.qt.find_bar import FindBar
 from annotator.qt.palette import LabelPalette, swatch
 from annotator.qt.pane import Pane
+from annotator.qt.theme import muted_text, on_palette_change
 from annotator.services.changes import Changes
 
 
@@ -31,7 +33,13 @@ class ArticlePane(Pane):
         self.header = QLabel()
         self.header.setObjectName("articleHeader")
         self.header.setWordWrap(True)
-        self.header.setStyleSheet("padding: 6px 10px 0 10px; font-size: 13pt;")
+        # Margins and font rather than a style sheet: a style-sheeted label keeps the
+        # palette it was polished with, so View › Theme › Dark left it black on white.
+        self.header.setContentsMargins(10, 6, 10, 0)
+        font = QFont(self.header.font())
+        font.setPointSizeF(13)
+        self.header.setFont(font)
+        on_palette_change(self.header, self._show_header)  # the meta line's grey follows
         center = QWidget()
         layout = QVBoxLayout(center)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -133,7 +141,8 @@ class ArticlePane(Pane):
                                        art.original_filename) if x)
         self.header.setText(
             f"<b>{html.escape(art.title)}</b>"
-            + (f"<br><span style='color:#666;font-size:10pt'>{html.escape(meta)}</span>"
+            + (f"<br><span style='color:{muted_text(self.header.palette())};font-size:10pt'>"
+               f"{html.escape(meta)}</span>"
                if meta else ""))
         wb.window.setWindowTitle(f"{art.title[:80]} — annotator")
 

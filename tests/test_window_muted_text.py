@@ -1,0 +1,56 @@
+"""Secondary text (header metadata, details hints, score reasons) reads on light and dark."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QLabel
+
+from annotator.qt import theme
+
+
+def _readable(label: QLabel) -> bool:
+    """The label's grey is the palette's muted colour, with 4.5:1 contrast to the window."""
+    window = label.palette().color(QPalette.ColorRole.Window)
+    muted = theme.muted_text(label.palette())
+    greys = set(re.findall(r"color:\s*(#[0-9a-fA-F]{6})", label.text()))
+    return muted in greys and theme.contrast(QColor(muted), window) >= theme.MIN_CONTRAST
+
+
+def test_muted_text_is_readable_in_light_and_dark(window, qtbot) -> None:
+    app = QApplication.instance()
+    light_base = app.palette().color(QPalette.ColorRole.Base)
+    view = window.view
+    header = window.pane("articleArea").header
+    details = window.pane("detailsDock").details
+    text = window.article.text
+    i = text.index("Axios reports")
+    view.select_cp(i, i + len("Axios reports"))
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_6)  # tagged, selected, no source yet
+    qtbot.waitUntil(lambda: "none — select the phrase" in details.source.text())
+    labels = {"header": header, "source": details.source,
+              "reasons": details.facets.score_label}
+    assert "<li>" in labels["reasons"].text()  # the score explains itself
+    empty_hint = details.findChild(QLabel, "detailsEmptyHint")
+    assert empty_hint.foregroundRole() == QPalette.ColorRole.PlaceholderText
+    try:
+        for name, label in labels.items():
+            assert _readable(label), (name, label.text())
+        window.display.theme.set_mode("dark")
+        qtbot.waitUntil(lambda: theme.is_dark(view.palette()))
+        for name, label in labels.items():  # re-rendered for the dark palette
+            qtbot.waitUntil(lambda label=label: _readable(label), timeout=2000)
+            assert theme.is_dark(label.palette()), name
+        # The dark palette's placeholder colour itself is readable on the window.
+        pal = theme.dark_palette()
+        assert theme.contrast(pal.color(QPalette.ColorRole.PlaceholderText),
+                              pal.color(QPalette.ColorRole.Window)) >= theme.MIN_CONTRAST
+    finally:
+        window.display.theme.set_mode("system")
+    qtbot.waitUntil(lambda: not theme.is_dark(view.palette()))
+    assert app.palette().color(QPalette.ColorRole.Base) == light_base
+    for name, label in labels.items():
+        assert _readable(label), (name, label.text())
