@@ -149,4 +149,6 @@ class ArticleListModel(ColumnTableModel[ArticleSummary]):
 
 
 def _article_tip(item: ArticleSummary) -> str:
-    return f"{item.title}\n{item.outlet or 'outlet not set'} · {item.n_annotations} annotation(s)"
+    date = f" · {item.published[:10]}" if item.published else ""
+    return (f"{item.title}\n{item.outlet or 'outlet not set'}{date} · "
+            f"{item.n_annotations} annotation(s)")

@@ -5,7 +5,9 @@ columns (a proxy model: the source model keeps id order)."""
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -39,6 +41,50 @@ class _TitleOutletFilter(QSortFilterProxyModel):
                    for col in (0, 1))
 
 
+TITLE_MIN_WIDTH = 150
+"""The title column never gets less than this while other columns are shown."""
+DROP_ORDER = (4, 2, 1)
+"""Columns hidden, in this order, when the dock is too narrow for them and a readable
+title (anonymous share, date, outlet); the tooltip still names outlet and date."""
+
+
+class _ColumnFitter(QObject):
+    """Hides the least needed columns while the title would get less than its minimum.
+
+    Numeric columns size to their contents and the title takes the rest, so at the
+    first-start width on a 1280-pixel screen the list shows titles and tag counts
+    rather than a sliver of title and a horizontal scroll bar; widening the dock
+    brings the other columns back.
+    """
+
+    def __init__(self, table: QTableView) -> None:
+        super().__init__(table)
+        self.table = table
+        table.viewport().installEventFilter(self)
+        table.model().modelReset.connect(self.fit)
+        table.model().layoutChanged.connect(self.fit)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        table, header = self.table, self.table.horizontalHeader()
+        available = table.viewport().width()
+        if available <= 0:
+            return
+        wanted = {col: max(table.sizeHintForColumn(col), header.sectionSizeHint(col))
+                  for col in range(1, table.model().columnCount())}
+        shown = set(wanted)
+        for col in DROP_ORDER:
+            if sum(wanted[c] for c in shown) + TITLE_MIN_WIDTH <= available:
+                break
+            shown.discard(col)
+        for col in wanted:
+            header.setSectionHidden(col, col not in shown)
+
+
 class ArticlesPane(Pane):
     name = "articlesDock"
     title = "Articles"
@@ -64,11 +110,14 @@ class ArticlesPane(Pane):
         table.verticalHeader().hide()
         table.setShowGrid(False)
         table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)  # full title in the tooltip
         header = table.horizontalHeader()
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (2, 3, 4):
+        for col in (1, 2, 3, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.model.set_items(articles.list_articles(self.wb.project))
+        self._fitter = _ColumnFitter(table)
         table.selectionModel().currentRowChanged.connect(self._row_changed)
         box = QWidget()
         layout = QVBoxLayout(box)
