@@ -54,3 +54,13 @@ def test_muted_text_is_readable_in_light_and_dark(window, qtbot) -> None:
     assert app.palette().color(QPalette.ColorRole.Base) == light_base
     for name, label in labels.items():
         assert _readable(label), (name, label.text())
+
+
+def test_whole_grey_labels_use_the_placeholder_role(window) -> None:
+    """Labels that are grey throughout take the palette's role (no fixed colour to go stale)."""
+    hint = window.findChild(QLabel, "layersHint")
+    assert hint is not None and hint.styleSheet() == ""
+    assert hint.foregroundRole() == QPalette.ColorRole.PlaceholderText
+    status = window.pane("statusLine")
+    assert status.db.foregroundRole() == QPalette.ColorRole.PlaceholderText
+    assert status.db.styleSheet() == ""

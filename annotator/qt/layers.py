@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -56,7 +56,8 @@ class LayersPanel(QWidget):
         self.list.itemChanged.connect(lambda _item: self._changed())
         layout.addWidget(self.list, 1)
         hint = QLabel("Untick an analyst to hide their annotations.")
-        hint.setStyleSheet("color:#666")
+        hint.setObjectName("layersHint")
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # grey, light or dark
         hint.setWordWrap(True)
         layout.addWidget(hint)
         self._loading = False

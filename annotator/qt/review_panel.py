@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QModelIndex,
     Qt,
 )
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -196,7 +196,8 @@ class ReviewPanel(ReviewDecisions):
         self.message.setObjectName("reviewMessage")
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setStyleSheet("color:#666; padding:18px;")
+        self.message.setContentsMargins(18, 18, 18, 18)  # not a style sheet: follows the theme
+        self.message.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         outer.addWidget(self.message)
 
         self.model = ReviewItemModel()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 from annotator.qt.pane import Pane
@@ -22,7 +23,7 @@ class StatusPane(Pane):
         self.selection = QLabel()
         self.selection.setObjectName("statusSelection")
         self.db = QLabel()
-        self.db.setStyleSheet("color:#666")
+        self.db.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # grey, light or dark
         bar.addWidget(self.selection, 1)
         bar.addPermanentWidget(self.db)
         bar.addPermanentWidget(self.analyst)
