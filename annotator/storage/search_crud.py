@@ -11,8 +11,9 @@ service, which knows the rubric.
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.exc import DBAPIError
@@ -116,6 +117,31 @@ def _run(session: Session, sql: str, params: dict[str, object]) -> Sequence[Sequ
         raise _refused(session, exc) from None
 
 
+def _sqlite_rows(session: Session, sql: str, params: dict[str, object]
+                 ) -> Iterator[tuple[Any, ...]]:
+    """Step a statement on the session's own SQLite connection (same transaction),
+    without SQLAlchemy's per-row result processing: the hot path of a search page.
+    Errors surface as :class:`DBAPIError` like any other statement."""
+    import sqlite3
+
+    raw = session.connection().connection.driver_connection
+    try:
+        cursor = raw.execute(sql, params)  # type: ignore[union-attr]
+    except sqlite3.Error as exc:
+        raise DBAPIError(sql, params, exc) from None
+    try:
+        while True:
+            try:
+                row = cursor.fetchone()
+            except sqlite3.Error as exc:
+                raise DBAPIError(sql, params, exc) from None
+            if row is None:
+                return
+            yield row
+    finally:
+        cursor.close()
+
+
 def _refused(session: Session, exc: DBAPIError) -> UserInputError:
     session.rollback()
     first = str(getattr(exc, "orig", exc)).splitlines()[0]
@@ -141,8 +167,7 @@ def iter_text_rows(*, session: Session, query: Query, from_article: int,
                f"WHERE article_fts MATCH :q AND article_fts.rowid >= :from_article{where} "
                "ORDER BY article_fts.rowid")
         try:
-            result = session.execute(text(sql), params)
-            rows = iter(result)
+            rows = _sqlite_rows(session, sql, params)
             while True:
                 try:
                     aid, title, outlet, published, marked, clash = next(rows)
@@ -269,11 +294,12 @@ def containing_annotations(*, session: Session, hits: Sequence[tuple[int, int, i
     else:
         source = ("SELECT (v->>0)::int AS aid, (v->>1)::int AS hs, (v->>2)::int AS he "
                   "FROM jsonb_array_elements(CAST(:hits AS jsonb)) AS v")
-    rows = session.execute(text(
-        f"WITH h AS MATERIALIZED ({source}) "
-        f'SELECT h.aid, h.hs, h.he, a.id, a.annotator, a.label, a.start, a."end", a.facets '
-        f"FROM h JOIN annotation a ON a.article_id = h.aid AND a.start <= h.hs "
-        f'AND a."end" >= h.he{where}'), params)
+    sql = (f"WITH h AS MATERIALIZED ({source}) "
+           f'SELECT h.aid, h.hs, h.he, a.id, a.annotator, a.label, a.start, a."end", a.facets '
+           f"FROM h JOIN annotation a ON a.article_id = h.aid AND a.start <= h.hs "
+           f'AND a."end" >= h.he{where}')
+    rows: Any = _sqlite_rows(session, sql, params) if session.get_bind().dialect.name == "sqlite" \
+        else session.execute(text(sql), params)
     for r in rows:
         out[(int(r[0]), int(r[1]), int(r[2]))].append(
             SpanRow(str(r[3]), str(r[4]), str(r[5]), int(r[6]), int(r[7]), str(r[8])))
