@@ -34,3 +34,21 @@ def test_article_list_columns_fit_the_dock(window, qtbot) -> None:
     qtbot.waitUntil(lambda: not any(header.isSectionHidden(c) for c in range(header.count())))
     assert header.sectionSize(0) >= TITLE_MIN_WIDTH
     assert not table.horizontalScrollBar().isVisible()
+
+
+def test_annotation_table_fits_1280_without_sideways_scroll(window, qtbot) -> None:
+    window.resize(1280, 720)
+    text = window.article.text
+    i = text.index("Axios reports")
+    window.view.select_cp(i, i + len("Axios"))
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_6)
+    table = window.pane("tableDock").table
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
+    qtbot.waitUntil(lambda: table.viewport().width() >= 1200)
+    last = header.count() - 1  # Updated: a whole timestamp
+    assert header.sectionSize(last) >= table.sizeHintForColumn(last)
+    assert sum(header.sectionSize(c) for c in range(header.count())) \
+        <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()

@@ -9,6 +9,10 @@ from annotator.qt.models import AnnotationTableModel
 from annotator.qt.pane import Pane
 from annotator.services.changes import Changes
 
+COLUMN_WIDTHS = (160, 300, 190, 100, 90, 50, 50, 120)
+"""First widths of Label … Note (Updated stretches): the start/end offsets are short
+numbers, the note column a preview (full text in the details)."""
+
 
 class AnnotationsPane(Pane):
     name = "tableDock"
@@ -34,7 +38,8 @@ class AnnotationsPane(Pane):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((190, 320, 200, 100, 100, 60, 60, 160)):
+        # Fits a 1280-pixel window without a sideways scroll, "Updated" shown whole.
+        for col, width in enumerate(COLUMN_WIDTHS):
             header.resizeSection(col, width)
         table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.wb.actions.add_article_widget(table)
