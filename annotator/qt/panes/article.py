@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
 from annotator.qt.find_bar import FindBar
 from annotator.qt.palette import LabelPalette, swatch
 from annotator.qt.pane import Pane
+from annotator.qt.table_model import elide
 from annotator.qt.theme import muted_text, on_palette_change
 from annotator.services.changes import Changes
 
@@ -144,7 +145,7 @@ class ArticlePane(Pane):
             + (f"<br><span style='color:{muted_text(self.header.palette())};font-size:10pt'>"
                f"{html.escape(meta)}</span>"
                if meta else ""))
-        wb.window.setWindowTitle(f"{art.title[:80]} — annotator")
+        wb.window.setWindowTitle(f"{elide(art.title, 80)} — annotator")  # "…" if cut
 
     def tooltip_for(self, ids: list[str]) -> str:
         wb = self.wb
