@@ -64,3 +64,26 @@ def test_whole_grey_labels_use_the_placeholder_role(window) -> None:
     status = window.pane("statusLine")
     assert status.db.foregroundRole() == QPalette.ColorRole.PlaceholderText
     assert status.db.styleSheet() == ""
+
+
+def test_source_tab_fits_the_details_dock(window, qtbot) -> None:
+    """At a 1280×720 first start the facets form is not wider than the dock (no clipped fields)."""
+    from PySide6.QtWidgets import QDockWidget, QScrollArea
+
+    window.resize(1280, 720)
+    dock = window.findChild(QDockWidget, "detailsDock")
+    window.resizeDocks([dock], [300], Qt.Orientation.Horizontal)
+    text = window.article.text
+    i = text.index("Axios reports")
+    window.view.select_cp(i, i + len("Axios"))
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_6)
+    details = window.pane("detailsDock").details
+    details.tabs.setCurrentIndex(1)
+    scroll = details.findChild(QScrollArea, "facetsScroll")
+    qtbot.waitUntil(lambda: scroll.isVisible() and dock.width() <= 320)
+    qtbot.waitUntil(lambda: details.facets.width() <= scroll.viewport().width())
+    assert not scroll.horizontalScrollBar().isVisible()
+    for widget in details.facets.fields.values():
+        right = widget.mapTo(details.facets, widget.rect().topRight()).x()
+        assert right <= scroll.viewport().width(), widget.objectName()

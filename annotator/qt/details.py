@@ -138,6 +138,8 @@ class AnnotationDetails(QWidget):
         facets_scroll.setWidgetResizable(True)
         facets_scroll.setWidget(self.facets)
         facets_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        facets_scroll.setObjectName("facetsScroll")
+        facets_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.history = QListWidget()
         self.history.setObjectName("detailsHistory")

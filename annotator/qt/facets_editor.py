@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -108,7 +108,9 @@ class FacetsEditor(QWidget):
             widget = self._make_field(name)
             widget.setObjectName(f"facet_{name}")
             hint = QLabel()
-            hint.setStyleSheet("font-size:8.5pt")
+            small = QFont(hint.font())  # a font, not a style sheet: follows the theme
+            small.setPointSizeF(8.5)
+            hint.setFont(small)
             hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # grey, light or dark
             hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             hint.hide()
@@ -129,6 +131,11 @@ class FacetsEditor(QWidget):
             edit.editingFinished.connect(self._emit)
             return edit
         combo = QComboBox()
+        # Not as wide as its longest value: the Source tab fits the details dock (the
+        # open list still shows values whole).
+        combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
         combo.addItem(UNSET, None)
         if name == "source_count":
             combo.setEditable(True)
