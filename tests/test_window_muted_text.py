@@ -6,7 +6,7 @@ import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QTextBrowser
 
 from annotator.qt import theme
 
@@ -87,3 +87,22 @@ def test_source_tab_fits_the_details_dock(window, qtbot) -> None:
     for widget in details.facets.fields.values():
         right = widget.mapTo(details.facets, widget.rect().topRight()).x()
         assert right <= scroll.viewport().width(), widget.objectName()
+
+
+def test_help_greys_follow_the_theme(window, qtbot) -> None:
+    """F1 and Shift+F1: the menu column and examples are the palette's muted colour."""
+    try:
+        for mode in ("light", "dark"):
+            window.display.theme.set_mode(mode)
+            qtbot.waitUntil(lambda mode=mode: theme.is_dark(window.palette()) == (mode == "dark"))
+            muted = theme.muted_text(window.palette())
+            for action in ("actionShortcuts", "actionSourceTypes"):
+                window.wb.actions.action(action).trigger()
+                dialog = window.help.dialog
+                body = dialog.findChild(QTextBrowser).toHtml()
+                dialog.close()
+                assert "#666666" not in body and "#555555" not in body, action
+                assert muted.casefold() in body.casefold(), action
+    finally:
+        window.display.theme.set_mode("system")
+    qtbot.waitUntil(lambda: not theme.is_dark(window.palette()))

@@ -7,6 +7,7 @@ import html
 
 from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
 
+from annotator.qt.theme import muted_text
 from annotator.qt.workbench import Workbench
 
 TEXT_KEYS = [
@@ -30,9 +31,10 @@ class HelpController:
         return TEXT_KEYS + self.wb.actions.shortcut_table()
 
     def shortcuts_html(self) -> str:
+        muted = muted_text(self.wb.window.palette())  # readable on light and dark
         rows = "".join(
             f"<tr><td><kbd>{html.escape(k)}</kbd></td><td>{html.escape(v)}</td>"
-            f"<td style='color:#666'>{html.escape(w)}</td></tr>"
+            f"<td style='color:{muted}'>{html.escape(w)}</td></tr>"
             for k, v, w in self.shortcut_rows())
         return (f"<table cellpadding='3'>{rows}</table><p>Keys marked “article or table "
                 "focused” act only while the article text or the annotation table has "
@@ -60,6 +62,7 @@ class HelpController:
     def show_source_types(self) -> QDialog:
         """Help pane: every source type with its definition, example and shortcut."""
         rows = []
+        muted = muted_text(self.wb.window.palette())
         for label in self.wb.labels:
             key = label.shortcut or ""
             retired = " <i>(retired)</i>" if label.retired else ""
@@ -67,7 +70,7 @@ class HelpController:
                 f"<tr><td style='background:{label.color}'>&nbsp;&nbsp;&nbsp;</td>"
                 f"<td align='center'><b>{key}</b></td><td><b>{html.escape(label.name)}</b>"
                 f"{retired}<br>{html.escape(label.description)}"
-                + (f"<br><span style='color:#555'><i>e.g. {html.escape(label.example)}</i>"
+                + (f"<br><span style='color:{muted}'><i>e.g. {html.escape(label.example)}</i>"
                    f"</span>" if label.example else "")
                 + "</td></tr>")
         return self._show(
