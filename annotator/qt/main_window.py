@@ -24,6 +24,7 @@ from annotator.qt.controllers.project import ProjectController
 from annotator.qt.controllers.review import ReviewController
 from annotator.qt.controllers.selection import SelectionController
 from annotator.qt.controllers.suggestions import SuggestionController
+from annotator.qt.fault_banner import FaultHandler
 from annotator.qt.file_filters import ANNOTATION_SUFFIXES
 from annotator.qt.pane import Pane, PaneManager
 from annotator.qt.panes.agreement import AgreementDockPane
@@ -72,6 +73,9 @@ class MainWindow(QMainWindow):
         assert article_pane.widget is not None
         self.setCentralWidget(article_pane.widget)
 
+        self.faults = FaultHandler(self, read_only=project.read_only,
+                                   where=project.display_name)
+        wb.faults = self.faults
         self.editing = EditingController(wb)
         wb.editing = self.editing
         self.selection = SelectionController(wb)
@@ -147,6 +151,7 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         self.layout_manager.shown()
+        self.faults.refresh()  # a restored layout must not hide a fault (or read-only) bar
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.panes.commit_pending()

@@ -26,6 +26,7 @@ from annotator.qt.actions import ActionRegistry
 from annotator.qt.article_view import ArticleView
 from annotator.services import articles, scoring
 from annotator.services.changes import Changes
+from annotator.services.db_errors import DatabaseFault
 from annotator.services.open_article import OpenArticle
 from annotator.services.project import Project
 
@@ -53,6 +54,13 @@ class Editing(Protocol):
                           **changes: object) -> bool: ...
     def delete_annotation(self, annotation_id: str | None = None) -> None: ...
     def set_source_from_selection(self, annotation_id: str | None = None) -> None: ...
+
+
+class Faults(Protocol):
+    """The window's answer to database faults (``qt/fault_banner.py``; bound by the window)."""
+
+    def handle(self, fault: DatabaseFault, *, action: str,
+               retry: Callable[[], bool]) -> None: ...
 
 
 class Workbench(QObject):
@@ -93,6 +101,8 @@ class Workbench(QObject):
         self.apply_changes: Callable[[Changes], None] = lambda _changes: None
         """The window's router (the only refresh entry point); bound by MainWindow."""
         self.editing: Editing | None = None
+        self.faults: Faults | None = None
+        """Keeps actions the database refused on screen, with Retry (bound by the window)."""
         self.open_window: Callable[[Project], None] = lambda _project: None
         """Open a new window on another project (bound by MainWindow)."""
         self._loader = QTimer(self)

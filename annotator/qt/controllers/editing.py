@@ -22,6 +22,7 @@ from annotator.qt.workbench import Workbench
 from annotator.services import annotate
 from annotator.services.annotate import Edit, UpdateAnnotation
 from annotator.services.changes import Changes
+from annotator.services.db_errors import DatabaseFault
 
 TAG_MENU = "&Tag"
 
@@ -186,6 +187,17 @@ class EditingController:
             changes, inverse = annotate.apply(wb.project, edit, actor=wb.analyst)
         except annotate.ConflictError as exc:
             self._show_conflict(exc)
+            return None
+        except DatabaseFault as exc:
+            # Locked, disk full, server gone, read-only: nothing was saved. The action is
+            # kept on screen as not saved, with Retry (qt/fault_banner.py).
+            subject = wb.article.by_id.get(getattr(edit, "annotation_id", "")) \
+                if wb.article is not None else None
+            action = annotate.describe(edit, wb.project, subject)
+            if wb.faults is None:
+                QMessageBox.warning(wb.window, "Not saved", f"{action}: {exc}")
+            else:
+                wb.faults.handle(exc, action=action, retry=partial(self.push_edit, edit))
             return None
         except (UserInputError, LookupError) as exc:
             QMessageBox.warning(wb.window, "Cannot apply change", str(exc))
