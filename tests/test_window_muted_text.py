@@ -106,3 +106,25 @@ def test_help_greys_follow_the_theme(window, qtbot) -> None:
     finally:
         window.display.theme.set_mode("system")
     qtbot.waitUntil(lambda: not theme.is_dark(window.palette()))
+
+
+def test_review_detail_greys_follow_the_theme(window, qtbot) -> None:
+    """The Review dock's secondary text re-renders in the palette's muted colour."""
+    text = window.article.text
+    i = text.index("Axios reports")
+    window.view.select_cp(i, i + len("Axios"))
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_6)
+    panel = window.pane("reviewDock").panel  # built: Ana's layer against the reviewed one
+    detail = panel.findChild(QLabel, "reviewDetail")
+    hint = panel.findChild(QLabel, "reviewKeysHint")
+    assert hint.foregroundRole() == QPalette.ColorRole.PlaceholderText
+    assert detail.styleSheet() == ""
+    qtbot.waitUntil(lambda: "#777777" not in detail.text() and _readable(detail))
+    try:
+        window.display.theme.set_mode("dark")
+        qtbot.waitUntil(lambda: theme.is_dark(detail.palette()))
+        qtbot.waitUntil(lambda: _readable(detail))
+    finally:
+        window.display.theme.set_mode("system")
+    qtbot.waitUntil(lambda: not theme.is_dark(detail.palette()))

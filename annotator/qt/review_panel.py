@@ -61,6 +61,7 @@ from annotator.qt.review_model import (
     is_open,
     item_key,
 )
+from annotator.qt.theme import muted_text, on_palette_change
 from annotator.services import review
 from annotator.services.project import Project
 from annotator.services.review import ReviewItem
@@ -137,7 +138,7 @@ class ReviewPanel(ReviewDecisions):
             combo.setMinimumContentsLength(6)
             combo.currentIndexChanged.connect(self._combo_changed)
         versus = QLabel("vs")
-        versus.setStyleSheet("color:#777")
+        versus.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # grey, light or dark
         pick.addWidget(label_a)
         pick.addWidget(self.combo_a)
         pick.addSpacing(4)
@@ -231,11 +232,12 @@ class ReviewPanel(ReviewDecisions):
         outer.addWidget(self.table, 1)
 
         self.detail = QLabel()
+        on_palette_change(self.detail, lambda: self._render_detail(self.current_item()))
         self.detail.setObjectName("reviewDetail")
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setWordWrap(True)
         self.detail.setFrameShape(QFrame.Shape.StyledPanel)
-        self.detail.setStyleSheet("QLabel#reviewDetail { padding: 6px 8px; }")
+        self.detail.setContentsMargins(8, 6, 8, 6)  # not a style sheet: follows the theme
         self.detail.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         outer.addWidget(self.detail)
@@ -272,11 +274,12 @@ class ReviewPanel(ReviewDecisions):
         for name in ("accept_a", "accept_b"):
             self.buttons[name].setFont(accept_font)
 
-        hint = QLabel("<span style='color:#777'>Keys: <b>A</b> / <b>B</b> accept · "
+        hint = QLabel("Keys: <b>A</b> / <b>B</b> accept · "
                       "<b>+</b> both · <b>E</b> edit · <b>Shift+A</b> / <b>Shift+B</b> "
                       "reject · <b>Shift+R</b> reopen · <b>N</b> / <b>P</b> next / "
                       "previous. Decisions are not on Ctrl+Z: <b>Reopen</b> undoes "
-                      "them.</span>")
+                      "them.")
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # grey, light or dark
         hint.setObjectName("reviewKeysHint")
         hint.setWordWrap(True)
         outer.addWidget(hint)
@@ -532,12 +535,13 @@ class ReviewPanel(ReviewDecisions):
         self._render_detail(item)
 
     def _render_detail(self, item: ReviewItem | None) -> None:
+        muted = muted_text(self.detail.palette())  # re-rendered on a palette change
         if item is None:
             n = len(self.open_items())
             self.detail.setText(
-                f"<span style='color:#777'>{n} open disagreement{'s' if n != 1 else ''}. "
+                f"<span style='color:{muted}'>{n} open disagreement{'s' if n != 1 else ''}. "
                 "Press <b>Next</b> (or N in the article) to start.</span>" if n else
-                "<span style='color:#777'>Select an item to review it.</span>")
+                f"<span style='color:{muted}'>Select an item to review it.</span>")
             self.detail.setVisible(bool(self.items))
             return
         self.detail.setVisible(True)
@@ -546,20 +550,20 @@ class ReviewPanel(ReviewDecisions):
         position = next((n for n, i in enumerate(self.items, 1) if i is item), 0)
         lines = [f"<span style='color:{KIND_COLORS[item.kind]}'>●</span> "
                  f"<b>{html.escape(KIND_TIPS[item.kind])}</b> "
-                 f"<span style='color:#777'>· item {position} of {len(self.items)} · "
+                 f"<span style='color:{muted}'>· item {position} of {len(self.items)} · "
                  f"characters {item.start}–{item.end}</span>"]
         for tag, name, side in (("A", names[0], item.a), ("B", names[1], item.b)):
             if side is None:
-                lines.append(f"<b>{tag}</b> <span style='color:#777'>{html.escape(name)}: "
+                lines.append(f"<b>{tag}</b> <span style='color:{muted}'>{html.escape(name)}: "
                              "no annotation here</span>")
                 continue
             label = labels.get(side.label)
             color = label.color if label else "#999"
             lname = label.name if label else side.label
-            strike = ("<s>", "</s> <i style='color:#777'>rejected</i>") \
+            strike = ("<s>", f"</s> <i style='color:{muted}'>rejected</i>") \
                 if side.id in item.rejected else ("", "")
             lines.append(
-                f"<b>{tag}</b> <span style='color:#777'>{html.escape(name)}</span> "
+                f"<b>{tag}</b> <span style='color:{muted}'>{html.escape(name)}</span> "
                 f"<span style='color:{color}'>■</span> {strike[0]}<b>{html.escape(lname)}"
                 f"</b>{strike[1]} — “{html.escape(_elide(side.text, 140))}”")
         for rev in item.reviewed:
