@@ -244,3 +244,15 @@ def test_browse_previews_the_chosen_file(pair, dialog_for, monkeypatch) -> None:
     assert "*.sqlite" in seen["filters"] and "*.csv" in seen["filters"]
     assert dialog.path() == str(ben_file)
     assert dialog.count("annotations_added") == 3
+
+
+def test_merge_dialog_greys_come_from_the_palette(pair, dialog_for) -> None:  # type: ignore[no-untyped-def]
+    """No fixed dark greys (#444/#555 were 1.4–2:1 on the dark palette)."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QLabel
+
+    ana, _aid, _ben = pair
+    dialog = dialog_for(ana)
+    intro = dialog.findChild(QLabel, "mergeIntro")
+    assert intro.foregroundRole() == QPalette.ColorRole.PlaceholderText
+    assert intro.styleSheet() == "" and dialog.extra.styleSheet() == ""

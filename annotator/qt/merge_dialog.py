@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import Annotation
 from annotator.qt.database_dialog import StatusBanner
+from annotator.qt.theme import muted_text
 from annotator.services import articles, connection
 from annotator.services.merge import MergeConflict, MergeReport, merge_file
 from annotator.services.project import DatabaseError, Project
@@ -84,7 +85,8 @@ class MergeDialog(QDialog):
                        "here is overwritten: where you both changed the same annotation, yours "
                        "is kept and the difference is listed as a conflict.")
         intro.setWordWrap(True)
-        intro.setStyleSheet("color:#555;")
+        intro.setObjectName("mergeIntro")
+        intro.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # grey, light or dark
         layout.addWidget(intro)
 
         self.path_edit = QLineEdit()
@@ -138,7 +140,6 @@ class MergeDialog(QDialog):
         self.extra = QLabel()
         self.extra.setObjectName("mergeExtra")
         self.extra.setWordWrap(True)
-        self.extra.setStyleSheet("color:#444;")
         box.addWidget(self.extra)
 
         self.conflict_title = QLabel()
@@ -379,7 +380,7 @@ class MergeDialog(QDialog):
                 table.setItem(row, col, item)
         n = len(conflicts)
         self.conflict_title.setText(
-            f"<b>{n} conflict{'' if n == 1 else 's'}</b> <span style='color:#666'>— same "
+            f"<b>{n} conflict{'' if n == 1 else 's'}</b> <span style='color:{muted_text(self.palette())}'>— same "
             f"annotation changed on both sides; this project's version is kept. Edit it "
             f"here if theirs is right.</span>" if n else
             "<span style='color:#1b5e20'>No conflicts.</span>")
@@ -399,7 +400,7 @@ class MergeDialog(QDialog):
                 table.setItem(row, col, item)
         n = len(rows)
         self.unmatched_title.setText(
-            f"<b>{n} article{'' if n == 1 else 's'} not matched</b> <span style='color:#666'>"
+            f"<b>{n} article{'' if n == 1 else 's'} not matched</b> <span style='color:{muted_text(self.palette())}'>"
             f"— {'its' if n == 1 else 'their'} annotations are left out; import the "
             f"article{'' if n == 1 else 's'} first, then merge again.</span>")
         self._resize(table, [90, 240, 90])
