@@ -128,3 +128,16 @@ def test_review_detail_greys_follow_the_theme(window, qtbot) -> None:
     finally:
         window.display.theme.set_mode("system")
     qtbot.waitUntil(lambda: not theme.is_dark(detail.palette()))
+
+
+def test_profile_card_captions_follow_the_theme(window, qtbot) -> None:
+    """Profile figure captions take the placeholder role, so a theme switch re-greys them."""
+    from annotator.qt.cards import FigureCard
+
+    window.pane("profileDock")
+    cards = window.findChildren(FigureCard)
+    assert cards
+    for card in cards:
+        for label in (card.caption, card.detail):
+            assert label.styleSheet() == ""
+            assert label.foregroundRole() == QPalette.ColorRole.PlaceholderText

@@ -32,9 +32,8 @@ class FigureCard(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
         self.value.setFont(font)
-        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        self.caption.setStyleSheet(f"color: {muted};")
-        self.detail.setStyleSheet(f"color: {muted};")
+        for label in (self.caption, self.detail):  # a role, not a fixed colour: follows
+            label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # View › Theme
         for w in (self.caption, self.value, self.detail):
             layout.addWidget(w)
 
