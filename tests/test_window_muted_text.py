@@ -141,3 +141,16 @@ def test_profile_card_captions_follow_the_theme(window, qtbot) -> None:
         for label in (card.caption, card.detail):
             assert label.styleSheet() == ""
             assert label.foregroundRole() == QPalette.ColorRole.PlaceholderText
+
+
+def test_no_pane_label_has_a_fixed_grey(window) -> None:
+    """Every pane built: no label fixes its text colour in a style sheet (it would not
+    follow View › Theme, and dark greys vanish on the dark palette)."""
+    from annotator.qt.main_window import PANES
+
+    for pane_type in PANES:
+        window.pane(pane_type.name)
+    fixed = [(label.objectName(), label.styleSheet()) for label in window.findChildren(QLabel)
+             for c in re.findall(r"(?<!-)color\s*:\s*(#[0-9a-fA-F]{3,6})", label.styleSheet())
+             if QColor(c).hsvSaturation() == 0]  # greys; kind colours are deliberate
+    assert fixed == []

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -275,7 +275,8 @@ class AgreementPane(QWidget):
         self.message.setObjectName("agreementMessage")
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setStyleSheet("color:#666; padding:24px;")
+        self.message.setContentsMargins(24, 24, 24, 24)
+        self.message.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # follows the theme
         outer.addWidget(self.message)
 
         self.results = QWidget()
@@ -295,7 +296,7 @@ class AgreementPane(QWidget):
         self.units_note = QLabel()
         self.units_note.setObjectName("agreementUnits")
         self.units_note.setWordWrap(True)
-        self.units_note.setStyleSheet("color:#666")
+        self.units_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         res.addWidget(self.units_note)
 
         table_head = QHBoxLayout()

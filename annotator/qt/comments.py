@@ -12,7 +12,7 @@ import zlib
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -120,7 +120,7 @@ class CommentsThread(QWidget):
 
         row = QHBoxLayout()
         hint = QLabel("Ctrl+Enter to post")
-        hint.setStyleSheet("color:#888")
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         row.addWidget(hint, 1)
         self.post_button = QPushButton("Comment")
         self.post_button.setObjectName("commentsPost")

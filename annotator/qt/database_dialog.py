@@ -26,7 +26,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -254,7 +254,7 @@ class DatabaseDialog(QDialog):
                       "sending the file; colleagues bring it in with File › Merge a "
                       "colleague's tags.")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color:#555;")
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("databasePath")
         self.path_edit.setPlaceholderText("/path/to/project.sqlite")
@@ -284,7 +284,7 @@ class DatabaseDialog(QDialog):
         hint = QLabel("A PostgreSQL database shared by the team: everyone sees each other's "
                       "tags as they are made. Ask whoever runs the server for these details.")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color:#555;")
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         outer.addWidget(hint)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import (
     Qt,
 )
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -44,7 +45,7 @@ class EditAcceptDialog(QDialog):
         intro = QLabel("The copy goes into the reviewed layer; the analyst's original "
                        "annotation is not changed.")
         intro.setWordWrap(True)
-        intro.setStyleSheet("color:#666")
+        intro.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(intro)
         form = QFormLayout()
         layout.addLayout(form)
