@@ -86,6 +86,7 @@ from annotator.services.db_errors import retry_on_duplicate_article
 from annotator.services.export_csv import CSV_COLUMNS, export_csv
 from annotator.services.project import Project
 from annotator.services.safe_read import check_regular_file, read_regular_file
+from annotator.services.sources import keep_source_ids, source_ids_for_export
 from annotator.services.taxonomy import check_label_name
 from annotator.storage import crud, suggestion_crud
 from annotator.storage.tables import AnnotationEventRow, ArticleRow
@@ -861,6 +862,8 @@ class _Placed:
     review_path: str | None = None
     parts: dict[str, AttributionParts] = field(default_factory=dict)
     """Cue and fragments of annotations placed on the same text (brat attributions)."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Annotation id → the file's ``source_id`` (JSON formats), kept on import."""
 
 
 _NO_CONTEXT = tuple(i for i, f in enumerate(Annotation._fields) if f not in ("prefix", "suffix"))
@@ -1094,6 +1097,7 @@ def _place_records(session: Session, parsed: _Parsed, placed: _Placed,
             anns.append(ann._replace(**changes))
             wheres.append(f"{rec.where}, annotation {ann.id}")
         fields = _NO_CONTEXT if all(a.created_at for a in doc.annotations) else _NO_STAMPS
+        placed.sources.update(doc.sources)
         if local.sha256 == text_hash or local.text == doc.text:
             placed.parts.update(doc.parts)
             placed.annotations.extend(anns)
@@ -1175,6 +1179,7 @@ def _place_w3c(session: Session, parsed: _Parsed, placed: _Placed, label_res: _L
         raise FormatError(f"{name}: {exc}") from None
     doc = result.document
     parsed.warnings.extend(f"{name}: {w}" for w in doc.warnings)
+    placed.sources.update(doc.sources)
     counts: dict[str, tuple[int, str]] = {}
     for ann in doc.annotations:
         c = counts.get(ann.label)
@@ -1445,6 +1450,9 @@ def _write(project: Project, parsed: _Parsed, *, check_existing: bool, name: str
                 _add_import_events(session, [a.id for a in batch], at=stamp, actor=actor,
                                    detail=detail)
             tick(k + len(batch), len(new))
+        if placed.sources:
+            keep_source_ids(session, {a.id: placed.sources[a.id] for a in new
+                                      if a.id in placed.sources})
         if placed.review:
             target = Path(review_path) if review_path else default_review_path(source)
             _write_review(target, placed.review)
@@ -1509,6 +1517,7 @@ def _article_ids(session: Session, article_id: int | None) -> list[int]:
 
 def _documents(project: Project, article_id: int | None, tick: _Ticker) -> list[Document]:
     docs = []
+    source_of = source_ids_for_export(project, article_id=article_id)
     with project.reading() as session:
         ids = _article_ids(session, article_id)
         for n, art_id in enumerate(ids):
@@ -1521,7 +1530,7 @@ def _documents(project: Project, article_id: int | None, tick: _Ticker) -> list[
                                                                    article_id=art_id),
                                  meta=_article_meta(art), parts={
                                      k: AttributionParts(d.cue, d.fragments)
-                                     for k, d in details.items()}))
+                                     for k, d in details.items()}, sources=source_of))
     return docs
 
 
@@ -1569,6 +1578,8 @@ def _export_w3c(project: Project, article_id: int | None, out: Path,
     writer = get_format("w3c").writer
     with project.reading() as session:
         ids = _article_ids(session, article_id)
+    source_of = source_ids_for_export(project, article_id=ids[0]) if len(ids) == 1 else {}
+    with project.reading() as session:
         if len(ids) != 1:
             raise UserInputError(
                 f"a W3C file holds the annotations of one article and the project has "
@@ -1577,7 +1588,7 @@ def _export_w3c(project: Project, article_id: int | None, out: Path,
         art = crud.get_article(session=session, article_id=ids[0])
         assert art is not None
         total, _ = crud.annotation_signature(session=session, article_id=art.id)
-        doc = Document(text=art.text, meta=_article_meta(art))
+        doc = Document(text=art.text, meta=_article_meta(art), sources=source_of)
         indent = 2 if total <= PRETTY_JSON_LIMIT else None  # as the other JSON exports
         tick.phase(0, PROGRESS_TOTAL)
         with _atomic_text(out) as fh:

@@ -376,3 +376,34 @@ def import_registry(session: Session, theirs: Registry, added: Sequence[str]) ->
     source_crud.clear_pending(session=session, annotation_ids=[a for a in added
                                                                if a in theirs.links])
     return created
+
+
+# --- imports that name their source ids ---------------------------------------------
+
+def keep_source_ids(session: Session, wanted: dict[str, str]) -> None:
+    """Keep the ``source_id`` an imported file gives each annotation (in the import's
+    transaction), so export → import → export keeps the ids as the CSV does.
+
+    The annotations are linked by the rules first — ids derive from the rule key, so
+    that usually gives the file's id already. Where it does not (an entry split off or
+    renamed in the exporting project), the annotation is linked by hand to the file's
+    id: to the local entry of that id, or to a new one of that id with the rule
+    entry's kind, name and outlet (the exporting project's name is not in the file)."""
+    ids = list(wanted)
+    for k in range(0, len(ids), BATCH):
+        batch = ids[k:k + BATCH]
+        link_now(session, batch)
+        linked = source_crud.source_ids_of(session=session, annotation_ids=batch)
+        differ = {a: wanted[a] for a in batch if a in linked and linked[a] != wanted[a]}
+        if not differ:
+            continue
+        present = source_crud.existing_source_ids(session=session, ids=differ.values())
+        stamp = utc_now_iso()
+        for a, sid in differ.items():
+            if sid not in present:
+                model = source_crud.get_entry(session=session, source_id=linked[a])
+                assert model is not None  # just linked to it
+                source_crud.add_sources(session=session, entries=[
+                    (sid, model.kind, model.name, model.outlet, "")], stamp=stamp)
+                present.add(sid)
+        source_crud.set_links(session=session, links=list(differ.items()), manual=True)

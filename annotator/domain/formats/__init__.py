@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
@@ -97,6 +98,9 @@ class Document:
     parts: dict[str, AttributionParts] = field(default_factory=dict)
     """Per annotation id: its cue span and the fragments of a discontinuous claim
     (formats that can say so: brat)."""
+    sources: Mapping[str, str] = field(default_factory=dict)
+    """Per annotation id: the source-registry entry its mention links to (``source_id``
+    in the CSV and JSON exports), so an export → import → export keeps the ids."""
 
 
 # -- decoding ------------------------------------------------------------------------
@@ -423,6 +427,20 @@ def parse_extras(
         if entry.get(key) is not None:
             out[key] = get_str(entry, key, where=where)
     return out
+
+
+_SOURCE_ID = re.compile(r"src_[0-9A-Za-z_-]{1,64}")
+
+
+def parse_source_id(entry: Mapping[str, Any], *, where: str) -> str | None:
+    """The optional ``source_id`` of a metadata block (``src_…``), checked."""
+    value = entry.get("source_id")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _SOURCE_ID.fullmatch(value):
+        raise FormatError(f"{where}: 'source_id' must be a source id like 'src_1a2b…', "
+                          f"found {value!r:.40}")
+    return value
 
 
 def article_meta(meta: Mapping[str, Any]) -> dict[str, Any]:

@@ -46,6 +46,7 @@ from annotator.domain.formats import (
     get_str,
     normalise_id,
     parse_extras,
+    parse_source_id,
     parse_json,
     require_list,
     require_object,
@@ -84,6 +85,9 @@ def export_doccano(documents: Iterable[Document], *, indent: int | None = None) 
                 ),
                 **annotation_extras(ann),
             }
+            source_id = doc.sources.get(ann.id)
+            if source_id:
+                entry["source_id"] = source_id
             extra.append(entry)
         meta = article_meta(doc.meta)
         record = {
@@ -181,6 +185,7 @@ def _parse_record(
         queued[key].append((here, entry))
 
     annotations = []
+    sources: dict[str, str] = {}
     for k, item in enumerate(labels, start=1):
         here = f"{where}, label #{k}"
         if not isinstance(item, list) or len(item) != 3:
@@ -211,6 +216,9 @@ def _parse_record(
                 where=mwhere,
                 **parse_extras(entry, where=mwhere, annotator="doccano"),
             )
+            source_id = parse_source_id(entry, where=mwhere)
+            if source_id is not None and source is not None:
+                sources[ann_id] = source_id
         else:
             ann_id = normalise_id(f"doccano:{obj.get('id', where)}:{k}:{s16}:{e16}:{label}")
             ann_ids.add(ann_id, where=here)
@@ -231,4 +239,5 @@ def _parse_record(
         )
     if newlines.changed:
         warnings.append(f"{where}: Windows newlines in the text were normalised")
-    return Document(text=text, annotations=annotations, meta=meta, warnings=warnings)
+    return Document(text=text, annotations=annotations, meta=meta, warnings=warnings,
+                    sources=sources)

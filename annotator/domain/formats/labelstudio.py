@@ -70,6 +70,7 @@ from annotator.domain.formats import (
     get_str,
     normalise_id,
     parse_extras,
+    parse_source_id,
     parse_json,
     require_list,
     require_object,
@@ -152,6 +153,9 @@ def export_labelstudio(documents: Iterable[Document], *, indent: int | None = 2)
                         "direction": "right", "labels": [RELATION_LABEL],
                     })
                 extra[ann.id] = annotation_extras(ann)
+                source_id = doc.sources.get(ann.id)
+                if source_id and ann.source_start is not None:
+                    extra[ann.id]["source_id"] = source_id
             stamps = [a.created_at for a in anns if a.created_at]
             updates = [a.updated_at for a in anns if a.updated_at]
             ls_ann: dict[str, Any] = {
@@ -239,6 +243,7 @@ def _parse_task(
 
     annotations: list[Annotation] = []
     warnings: list[str] = []
+    source_ids: dict[str, str] = {}
     for k, ls_raw in enumerate(ls_annotations, start=1):
         awhere = f"{where}, annotation #{k}"
         ls_ann = require_object(ls_raw, where=awhere)
@@ -324,6 +329,9 @@ def _parse_task(
             if ann_id in ann_ids and not entry:
                 ann_id = normalise_id(f"labelstudio:{where}:{k}:{rid}")
             ann_ids.add(ann_id, where=rwhere)
+            source_id = parse_source_id(entry, where=mwhere)
+            if source_id is not None and rid in sources:
+                source_ids[ann_id] = source_id
             annotations.append(build_annotation(
                 text=text, annotation_id=ann_id, article_id=art_id,
                 label=label, start=start, end=end, source=sources.get(rid),
@@ -345,7 +353,8 @@ def _parse_task(
                "their text matches there and not at the code-point offsets that Label "
                "Studio writes since October 2021 (a file from an older Label Studio?)")
         )
-    return Document(text=text, annotations=annotations, meta=meta, warnings=warnings)
+    return Document(text=text, annotations=annotations, meta=meta, warnings=warnings,
+                    sources=source_ids)
 
 
 def _comparable(s: str) -> str:

@@ -59,6 +59,7 @@ from annotator.domain.formats import (
     get_str,
     normalise_id,
     parse_extras,
+    parse_source_id,
     parse_json,
     require_list,
     require_object,
@@ -216,7 +217,8 @@ def write_w3c(
         check(ann)
         if written == total:
             raise FormatError(f"export: annotation {ann.id} beyond the expected total {total}")
-        item = dump_json(_item(ann, text, source_iri), indent=indent)
+        item = dump_json(_item(ann, text, source_iri, document.sources.get(ann.id)),
+                         indent=indent)
         if indent is not None:
             item = item.replace("\n", line_indent)
         if written:
@@ -229,8 +231,10 @@ def write_w3c(
     return written
 
 
-def _item(ann: Annotation, text: str, source_iri: str) -> dict[str, Any]:
-    """One annotation as a W3C ``Annotation`` object."""
+def _item(ann: Annotation, text: str, source_iri: str,
+          source_id: str | None = None) -> dict[str, Any]:
+    """One annotation as a W3C ``Annotation`` object; ``source_id`` (the registry entry
+    its mention links to) goes in the item's ``annotator_export`` extension."""
     bodies: list[dict[str, Any]] = [
         {"type": "TextualBody", "purpose": "tagging", "value": ann.label},
     ]
@@ -260,6 +264,8 @@ def _item(ann: Annotation, text: str, source_iri: str) -> dict[str, Any]:
         item["modified"] = ann.updated_at
     extras = {k: v for k, v in annotation_extras(ann, with_facets=False).items()
               if k in _ITEM_EXTRAS and v != _ITEM_EXTRAS[k]}
+    if source_id and ann.source_start is not None and ann.source_end is not None:
+        extras["source_id"] = source_id
     if extras:
         item[EXPORT_KEY] = extras
     item["body"] = bodies
@@ -386,6 +392,8 @@ def import_w3c(
     ids = IdRegistry("annotation id")
     result = W3CImport(Document(text=article_text, meta=meta))
     target_source: str | None = None
+    sources: dict[str, str] = {}
+    result.document.sources = sources
     for n, item_raw in enumerate(items, start=1):
         where = f"item #{n}"
         item = require_object(item_raw, where=where)
@@ -461,8 +469,12 @@ def import_w3c(
             result.source_anchorings[ann_id] = placed
             if placed.start is not None and placed.end is not None:
                 source = (placed.start, placed.end)
+        block_item = require_object(item.get(EXPORT_KEY, {}), where=f"{where} '{EXPORT_KEY}'")
+        source_id = parse_source_id(block_item, where=where)
+        if source_id is not None and source is not None:
+            sources[ann_id] = source_id
         extras = parse_extras(
-            require_object(item.get(EXPORT_KEY, {}), where=f"{where} '{EXPORT_KEY}'"),
+            block_item,
             where=where,
             annotator=_creator(item.get("creator"), where),
             created_at=get_str(item, "created", where=where, default=""),
