@@ -90,6 +90,11 @@ def test_source_ids_survive_a_json_round_trip(project: Project, tmp_path: Path,
     written = _ids_in(fmt, first)
     for ann_id, sid in linked.items():
         assert written[ann_id] == sid  # the shared entry, and the hand-made one
+    if fmt == "w3c":
+        from tests.test_w3c_conformance import failures
+
+        for path in first:
+            assert failures(path.read_text(encoding="utf-8")) == []
     other = _fresh(tmp_path, "other")
     try:
         for path in first:
