@@ -51,6 +51,7 @@ class AnnotationDetails(QWidget):
     noteChanged = Signal(str, str)  # annotation id, note
     setSourceRequested = Signal(str)  # annotation id
     clearSourceRequested = Signal(str)
+    sourceElsewhereRequested = Signal(str)  # noqa: N815  ("this source in other articles")
     deleteRequested = Signal(str)
     facetsChanged = Signal(str, str)  # annotation id, facets JSON
 
@@ -103,8 +104,14 @@ class AnnotationDetails(QWidget):
         self.clear_source = QPushButton("Clear")
         self.clear_source.setObjectName("detailsClearSource")
         self.clear_source.clicked.connect(self._emit_clear_source)
+        self.source_elsewhere = QPushButton("In other articles")
+        self.source_elsewhere.setObjectName("detailsSourceElsewhere")
+        self.source_elsewhere.setToolTip("This source in other articles (Ctrl+Shift+G)")
+        self.source_elsewhere.setEnabled(False)
+        self.source_elsewhere.clicked.connect(self._emit_source_elsewhere)
         src_buttons.addWidget(self.set_source)
         src_buttons.addWidget(self.clear_source)
+        src_buttons.addWidget(self.source_elsewhere)
         src_buttons.addStretch(1)
         src_box = QVBoxLayout()
         src_box.addWidget(self.source)
@@ -214,6 +221,7 @@ class AnnotationDetails(QWidget):
         self.label_combo.setCurrentIndex(idx)
         self.claim.setText(_quote(ann.text))
         self._no_source = False
+        self.source_elsewhere.setEnabled(False)  # the pane enables it once it is linked
         if ann.has_source and article_text is not None:
             self.source.setText(_quote(article_text[ann.source_start:ann.source_end]))
             self.clear_source.setEnabled(True)
@@ -254,6 +262,14 @@ class AnnotationDetails(QWidget):
     def _emit_set_source(self) -> None:
         if self.annotation is not None:
             self.setSourceRequested.emit(self.annotation.id)
+
+    def set_source_linked(self, linked: bool) -> None:
+        """Whether the shown annotation's mention links to a source entry."""
+        self.source_elsewhere.setEnabled(linked and self.annotation is not None)
+
+    def _emit_source_elsewhere(self) -> None:
+        if self.annotation is not None:
+            self.sourceElsewhereRequested.emit(self.annotation.id)
 
     def _emit_clear_source(self) -> None:
         if self.annotation is not None:

@@ -35,7 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.errors import UserInputError
+from annotator.domain.facets import ENUM_FACETS, FACET_NAMES
 from annotator.services.project import Project
+from annotator.services.scoring import project_rubric
 from annotator.services.search import Cursor, Hit, SearchFilters, hits_csv, iter_hits, search
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -121,6 +123,7 @@ class SearchPane(QWidget):
         self.proxy.setSourceModel(self.model)
         self._build()
         self.set_labels()
+        self.set_bands()
 
     def _build(self) -> None:
         self.query = QLineEdit(placeholderText='words, "a phrase", prefix*, OR, -excluded')
@@ -138,6 +141,19 @@ class SearchPane(QWidget):
         for text, value in (("any layer", None), ("reviewed layer", True),
                             ("not reviewed", False)):
             self.reviewed.addItem(text, value)
+        self.band_box = QComboBox()
+        self.band_box.setToolTip("strength band (the project's rubric)")
+        self.facet_name = QComboBox()
+        self.facet_name.addItem("any facet", None)
+        for name in FACET_NAMES:
+            self.facet_name.addItem(name.replace("_", " "), name)
+        self.facet_name.currentIndexChanged.connect(self._facet_values)
+        self.facet_value = QComboBox()
+        self.facet_value.setEditable(True)  # free-text facets (affiliation, country)
+        self.facet_value.setToolTip("facet value, as in the CSV export")
+        self.facet_value.lineEdit().setPlaceholderText("value")
+        self.facet_value.lineEdit().returnPressed.connect(self.run)
+        self.facet_value.setEnabled(False)
         for box in (self.outlet, self.annotator, self.date_from, self.date_to):
             box.returnPressed.connect(self.run)
         go = QPushButton("Search")
@@ -172,6 +188,10 @@ class SearchPane(QWidget):
         for w in (self.label_box, self.annotator, self.outlet, self.date_from, self.date_to,
                   self.reviewed):
             filters.addWidget(w)
+        more_filters = QHBoxLayout()
+        for w in (self.band_box, self.facet_name, self.facet_value):
+            more_filters.addWidget(w)
+        more_filters.addStretch(1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.more)
@@ -180,6 +200,7 @@ class SearchPane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addLayout(filters)
+        layout.addLayout(more_filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
         self.more.setEnabled(False)
@@ -197,6 +218,24 @@ class SearchPane(QWidget):
         i = self.label_box.findData(current)
         self.label_box.setCurrentIndex(max(0, i))
 
+    def set_bands(self) -> None:
+        """(Re)fill the strength filter from the project's rubric bands."""
+        current = self.band_box.currentData()
+        self.band_box.clear()
+        self.band_box.addItem("any strength", None)
+        for band in project_rubric(self.project).bands:
+            self.band_box.addItem(band.name, band.name)
+        self.band_box.setCurrentIndex(max(0, self.band_box.findData(current)))
+
+    def _facet_values(self) -> None:
+        """Offer the chosen facet's vocabulary (typed text stays possible)."""
+        name = self.facet_name.currentData()
+        self.facet_value.clear()
+        self.facet_value.setEnabled(name is not None)
+        enum = ENUM_FACETS.get(name) if name else None
+        self.facet_value.addItems([str(m.value) for m in enum] if enum is not None else [])
+        self.facet_value.setCurrentIndex(-1)
+
     def focus_query(self) -> None:
         self.query.setFocus()
         self.query.selectAll()
@@ -204,8 +243,13 @@ class SearchPane(QWidget):
     def _read_filters(self) -> SearchFilters:
         label = self.label_box.currentData()
         who = self.annotator.text().strip()
+        band = self.band_box.currentData()
+        facet = self.facet_name.currentData()
+        value = self.facet_value.currentText().strip()
         return SearchFilters(labels=(label,) if label else (),
                              annotators=(who,) if who else (),
+                             facets=((facet, value),) if facet and value else (),
+                             bands=(band,) if band else (),
                              outlet=self.outlet.text().strip() or None,
                              date_from=self.date_from.text().strip() or None,
                              date_to=self.date_to.text().strip() or None,

@@ -6,7 +6,8 @@ pane does not aggregate the corpus). Selecting an entry shows its strength
 distribution and its claims as keyword-in-context lines; activating a claim emits
 :attr:`SourcesPane.claimActivated` so the window opens the article at it.
 :meth:`SourcesPane.show_source` is the "this source in other articles" entry point.
-Rename, note and merge act on the registry through the service and refresh the list.
+Rename, note, merge and split (the selected claims into a new entry) act on the
+registry through the service and refresh the list.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -124,7 +126,8 @@ class SourcesPane(QWidget):
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list_view.selectionModel().currentRowChanged.connect(self._entry_changed)
         self.claim_view, self.claim_proxy = _table(self.claims, self)
-        self.claim_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several claims can be selected (Ctrl/Shift+click) to split them off
+        self.claim_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.claim_view.clicked.connect(self._claim_activated)
         self.claim_view.activated.connect(self._claim_activated)
         self.summary = QLabel()
@@ -138,11 +141,15 @@ class SourcesPane(QWidget):
         merge = QPushButton("Merge selected")
         merge.setToolTip("Fold the other selected entries into the current one")
         merge.clicked.connect(self.merge_selected)
+        self.split = QPushButton("Split into new source…")
+        self.split.setObjectName("sourcesSplit")
+        self.split.setToolTip("Move the selected claims (Ctrl/Shift+click) to a new entry")
+        self.split.clicked.connect(lambda: self.split_selected())
         self.everywhere = QPushButton("All articles")
         self.everywhere.setToolTip("Show the claims in every article again")
         self.everywhere.clicked.connect(lambda: self._show_current(None))
         buttons = QHBoxLayout()
-        for b in (rename, note, merge, self.everywhere):
+        for b in (rename, note, merge, self.split, self.everywhere):
             buttons.addWidget(b)
         buttons.addStretch(1)
         top = QWidget()
@@ -223,6 +230,9 @@ class SourcesPane(QWidget):
             for c in detail.claims])
 
     def _claim_activated(self, index: QModelIndex) -> None:
+        mods = QApplication.keyboardModifiers()
+        if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+            return  # extending the selection (to split), not opening the claim
         src = self.claim_proxy.mapToSource(self.claim_proxy.index(index.row(), 0))
         claim = self.claims.items[src.row()]
         self.claimActivated.emit(claim.article_id, claim.start, claim.end)
@@ -261,13 +271,43 @@ class SourcesPane(QWidget):
                   for i in self.list_view.selectionModel().selectedRows()]
         self._edit(lambda: sources.merge(self.project, target, chosen))
 
-    def _edit(self, action: Any) -> None:
+    def selected_claims(self) -> list[str]:
+        rows = self.claim_view.selectionModel().selectedRows()
+        return [self.claims.items[self.claim_proxy.mapToSource(i).row()].annotation_id
+                for i in sorted(rows, key=lambda i: i.row())]
+
+    def split_selected(self, name: str | None = None) -> str | None:
+        """Move the selected claims to a new entry (asks its name); shows the new entry."""
+        if self.current is None:
+            return None
+        chosen = self.selected_claims()
+        if not chosen:
+            self.message.setText("select the claims to split off first (Ctrl/Shift+click)")
+            return None
+        if name is None:
+            name = self._ask("Split into new source",
+                             f"Name of the new source for {len(chosen)} claim"
+                             f"{'s' if len(chosen) != 1 else ''}:",
+                             self.current.summary.name)
+            if name is None:
+                return None
+        source_id = self.current.summary.source_id
+        made: list[str] = []
+        if self._edit(lambda: made.append(sources.split(self.project, source_id, chosen,
+                                                        name))):
+            self.exclude_article = None
+            self._load(made[0])
+            return made[0]
+        return None
+
+    def _edit(self, action: Any) -> bool:
         try:
             action()
         except UserInputError as exc:
             self.message.setText(str(exc))
-            return
+            return False
         current = self.current.summary.source_id if self.current else None
         self.refresh()
         if current is not None:
             self._load(current)
+        return True

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWidget
 from annotator.domain.model import Annotation
 from annotator.qt.details import AnnotationDetails
 from annotator.qt.pane import Pane
-from annotator.services import annotate, scoring
+from annotator.services import annotate, scoring, sources
 from annotator.services.changes import Changes
 
 NEARBY_CANDIDATES = 30
@@ -40,6 +40,9 @@ class DetailsPane(Pane):
         details.deleteRequested.connect(
             lambda aid: wb.editing.delete_annotation(aid) if wb.editing else None)
         details.facetsChanged.connect(lambda aid, facets: edit(aid, {"facets": facets}))
+        # the same command as Edit › This source in other articles (Ctrl+Shift+G)
+        details.sourceElsewhereRequested.connect(
+            lambda _aid: wb.actions.action("actionSourceElsewhere").trigger())
         return details
 
     def _note_changed(self, annotation_id: str, note: str) -> None:
@@ -97,6 +100,9 @@ class DetailsPane(Pane):
         ]
         self.details.show_annotation(ann, article_text=text, suggestions=suggestions,
                                      score=score, others=others, history=history)
+        linked = ann.has_source and sources.source_of_annotation(
+            self.wb.project, ann.id) is not None
+        self.details.set_source_linked(linked)
 
 
 def describe_detail(detail: dict[str, object]) -> str:
