@@ -151,8 +151,10 @@ class SearchPane(QWidget):
         self.facet_value = QComboBox()
         self.facet_value.setEditable(True)  # free-text facets (affiliation, country)
         self.facet_value.setToolTip("facet value, as in the CSV export")
-        self.facet_value.lineEdit().setPlaceholderText("value")
-        self.facet_value.lineEdit().returnPressed.connect(self.run)
+        value_edit = self.facet_value.lineEdit()
+        assert value_edit is not None  # editable combo
+        value_edit.setPlaceholderText("value")
+        value_edit.returnPressed.connect(self.run)
         self.facet_value.setEnabled(False)
         for box in (self.outlet, self.annotator, self.date_from, self.date_to):
             box.returnPressed.connect(self.run)
