@@ -172,6 +172,36 @@ def test_bulk_writes_are_queued_and_linked_on_read(project: Project, tmp_path: P
     assert entry.claims == 1 and _link(project, anns[1].id) is None
 
 
+def test_looking_up_a_settled_link_writes_nothing(project: Project, tmp_path: Path) -> None:
+    """Selecting an annotation asks for its source: a queued mention is linked then, a
+    settled one is only read (no write lock per click, and it works on a read-only file)."""
+    from sqlalchemy import event
+
+    aid, text = _article(project, tmp_path)
+    m = text.index("Axios")
+    queued = make_annotation(article_id=aid, article_text=text, annotator="bulk",
+                             label="media_report", start=m, end=m + 20, source=(m, m + 5))
+    with project.transaction() as session:
+        crud.insert_annotations(session=session, annotations=[queued])
+    writes: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+            writes.append(statement)
+
+    event.listen(project.engine, "before_cursor_execute", record)
+    try:
+        sid = sources.source_of_annotation(project, queued.id)
+        assert sid is not None and writes  # the queued mention was linked on the spot
+        writes.clear()
+        assert sources.source_of_annotation(project, queued.id) == sid
+        assert writes == []
+    finally:
+        event.remove(project.engine, "before_cursor_execute", record)
+    with project.reading() as session:
+        assert source_crud.count_pending(session=session) == 0
+
+
 def test_merge_split_rename_annotate(project: Project, tmp_path: Path) -> None:
     aid, text = _article(project, tmp_path)
     a1 = _claim(project, aid, text, "named_person", "talks would resume",

@@ -233,7 +233,15 @@ def show_source(project: Project, source_id: str, *, exclude_article: int | None
 
 
 def source_of_annotation(project: Project, annotation_id: str) -> str | None:
-    """The entry an annotation's mention links to (linking it first if queued)."""
+    """The entry an annotation's mention links to (linking it first if queued).
+
+    Selecting an annotation asks this, so a settled link is only read: no write (and no
+    write lock, nor a failure on a read-only file) unless the mention is still queued.
+    """
+    with project.reading() as session:
+        if not source_crud.is_pending(session=session, annotation_id=annotation_id):
+            return source_crud.source_ids_of(session=session,
+                                             annotation_ids=[annotation_id]).get(annotation_id)
     with project.transaction() as session:
         link_now(session, [annotation_id])
         return source_crud.source_ids_of(session=session,

@@ -57,6 +57,11 @@ def pending_ids(*, session: Session, limit: int) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
+def is_pending(*, session: Session, annotation_id: str) -> bool:
+    return session.execute(text("SELECT 1 FROM source_pending WHERE annotation_id = :a"),
+                           {"a": annotation_id}).first() is not None
+
+
 def count_pending(*, session: Session) -> int:
     return int(session.execute(text("SELECT count(*) FROM source_pending")).scalar() or 0)
 

@@ -10,6 +10,7 @@ from annotator.qt.details import AnnotationDetails
 from annotator.qt.pane import Pane
 from annotator.services import annotate, scoring, sources
 from annotator.services.changes import Changes
+from annotator.services.db_errors import DatabaseFault
 
 NEARBY_CANDIDATES = 30
 """Candidates offered for "nested in" / "corroborated by": a dense article can have
@@ -100,8 +101,11 @@ class DetailsPane(Pane):
         ]
         self.details.show_annotation(ann, article_text=text, suggestions=suggestions,
                                      score=score, others=others, history=history)
-        linked = ann.has_source and sources.source_of_annotation(
-            self.wb.project, ann.id) is not None
+        try:
+            linked = ann.has_source and sources.source_of_annotation(
+                self.wb.project, ann.id) is not None
+        except DatabaseFault:  # the button only stays off; showing the details must not fail
+            linked = False
         self.details.set_source_linked(linked)
 
 
