@@ -10,12 +10,9 @@ window can open the article scrolled to it with the hit selected.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -36,11 +33,10 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.errors import UserInputError
 from annotator.domain.facets import ENUM_FACETS, FACET_NAMES
+from annotator.qt.table_model import RIGHT, Column, ColumnTableModel
 from annotator.services.project import Project
 from annotator.services.scoring import project_rubric
 from annotator.services.search import Cursor, Hit, SearchFilters, hits_csv, iter_hits, search
-
-_Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("Left", "Hit", "Right", "In", "Label", "Article", "Outlet", "Date")
 SCOPES = (("both", "Text and annotations"), ("text", "Article text"),
@@ -51,59 +47,44 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-class HitModel(QAbstractTableModel):
+class HitModel(ColumnTableModel[Hit]):
     """KWIC rows; sortable through a proxy (sort keys are the plain cell texts)."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.hits: list[Hit] = []
+        tip = _hit_tooltip
+        super().__init__([
+            Column(COLUMNS[0], lambda h: _flat(h.left)[-50:], tooltip=tip, align=RIGHT),
+            Column(COLUMNS[1], lambda h: _flat(h.hit), tooltip=tip),
+            Column(COLUMNS[2], lambda h: _flat(h.right)[:50], tooltip=tip),
+            Column(COLUMNS[3], lambda h: h.field, tooltip=tip),
+            Column(COLUMNS[4], lambda h: self.label_names.get(h.label or "", h.label or ""),
+                   tooltip=tip),
+            Column(COLUMNS[5], lambda h: h.title, tooltip=tip),
+            Column(COLUMNS[6], lambda h: h.outlet, tooltip=tip),
+            Column(COLUMNS[7], lambda h: h.published, tooltip=tip),
+        ])
         self.label_names: dict[str, str] = {}
 
+    @property
+    def hits(self) -> list[Hit]:
+        return self.items
+
     def reset(self, hits: list[Hit]) -> None:
-        self.beginResetModel()
-        self.hits = list(hits)
-        self.endResetModel()
+        self.set_items(hits)
 
     def extend(self, hits: list[Hit]) -> None:
         if not hits:
             return
-        first = len(self.hits)
+        first = len(self.items)
         self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
-        self.hits.extend(hits)
+        self.items.extend(hits)
         self.endInsertRows()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.hits)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def cell(self, hit: Hit, column: int) -> str:
-        return (_flat(hit.left)[-50:], _flat(hit.hit), _flat(hit.right)[:50], hit.field,
-                self.label_names.get(hit.label or "", hit.label or ""), hit.title,
-                hit.outlet, hit.published)[column]
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        hit = self.hits[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell(hit, index.column())
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            where = f"{hit.field} of annotation {hit.annotation_id}" if hit.annotation_id \
-                else "article text"
-            return f"{hit.title} · {hit.start}–{hit.end} · {where}"
-        if role == Qt.ItemDataRole.UserRole:
-            return index.row()
-        return None
+def _hit_tooltip(hit: Hit) -> str:
+    where = f"{hit.field} of annotation {hit.annotation_id}" if hit.annotation_id \
+        else "article text"
+    return f"{hit.title} · {hit.start}–{hit.end} · {where}"
 
 
 class SearchPane(QWidget):

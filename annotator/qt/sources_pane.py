@@ -12,12 +12,11 @@ registry through the service and refresh the list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -38,14 +37,16 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.errors import UserInputError
+from annotator.qt.table_model import Column, ColumnTableModel
 from annotator.services import sources
 from annotator.services.project import Project
 from annotator.services.sources import SourceDetail, SourceSummary
 
-_Index = QModelIndex | QPersistentModelIndex
-
 SOURCE_COLUMNS = ("Source", "Kind", "Claims", "Articles", "Outlets", "First seen", "Last seen")
 CLAIM_COLUMNS = ("Left", "Claim", "Right", "Mention", "Label", "Article", "Outlet", "Date")
+_SOURCE_CELLS: tuple[Callable[[SourceSummary], Any], ...] = (
+    lambda s: s.name, lambda s: s.kind_name, lambda s: s.claims, lambda s: s.articles,
+    lambda s: ", ".join(s.outlets), lambda s: s.first_seen, lambda s: s.last_seen)
 FIRST_SCREEN = 200
 
 
@@ -53,46 +54,11 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-class _Table(QAbstractTableModel):
-    def __init__(self, columns: tuple[str, ...]) -> None:
-        super().__init__()
-        self.columns = columns
-        self.rows: list[tuple[Any, ...]] = []
-        self.items: list[Any] = []
-
-    def reset(self, items: list[Any], rows: list[tuple[Any, ...]]) -> None:
-        self.beginResetModel()
-        self.items, self.rows = items, rows
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        value = self.rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return value
-        if role == Qt.ItemDataRole.EditRole:  # numbers sort as numbers
-            return value
-        return None
-
-
-def _table(model: QAbstractTableModel, parent: QWidget) -> tuple[QTableView,
+def _table(model: ColumnTableModel[Any], parent: QWidget) -> tuple[QTableView,
                                                                  QSortFilterProxyModel]:
     proxy = QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
-    proxy.setSortRole(Qt.ItemDataRole.EditRole)
+    proxy.setSortRole(ColumnTableModel.SORT_ROLE)  # numbers sort as numbers
     view = QTableView()
     view.setModel(proxy)
     # rows keep the service's order (most cited first / article order) until a click
@@ -114,8 +80,16 @@ class SourcesPane(QWidget):
         self.project = project
         self.current: SourceDetail | None = None
         self.exclude_article: int | None = None
-        self.entries = _Table(SOURCE_COLUMNS)
-        self.claims = _Table(CLAIM_COLUMNS)
+        self.entries: ColumnTableModel[SourceSummary] = ColumnTableModel(
+            [Column(t, cell) for t, cell in zip(SOURCE_COLUMNS, _SOURCE_CELLS, strict=True)])
+        self._label_names: dict[str, str] = {}
+        claim_cells: tuple[Callable[[Any], Any], ...] = (
+            lambda c: _flat(c.left)[-50:], lambda c: _flat(c.text),
+            lambda c: _flat(c.right)[:50], lambda c: c.mention,
+            lambda c: self._label_names.get(c.label, c.label), lambda c: c.title,
+            lambda c: c.outlet, lambda c: c.published)
+        self.claims: ColumnTableModel[Any] = ColumnTableModel(
+            [Column(t, cell) for t, cell in zip(CLAIM_COLUMNS, claim_cells, strict=True)])
         self._build()
 
     def _build(self) -> None:
@@ -177,16 +151,14 @@ class SourcesPane(QWidget):
         """Re-read the most-cited entries (linking queued mentions first)."""
         name = self.filter.text().strip() or None
         found = sources.list_sources(self.project, limit=FIRST_SCREEN, name_like=name)
-        self.entries.reset(found, [(s.name, s.kind_name, s.claims, s.articles,
-                                    ", ".join(s.outlets), s.first_seen, s.last_seen)
-                                   for s in found])
+        self.entries.set_items(found)
         self.message.setText(f"{len(found)} sources" + (" (most cited first; filter to "
                                                         "find others)" if len(found) ==
                                                        FIRST_SCREEN else ""))
 
     def entry_at(self, proxy_row: int) -> SourceSummary:
         src = self.list_proxy.mapToSource(self.list_proxy.index(proxy_row, 0))
-        return self.entries.items[src.row()]  # type: ignore[no-any-return]
+        return self.entries.items[src.row()]
 
     def _entry_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
@@ -223,11 +195,8 @@ class SourcesPane(QWidget):
             + (f"<br>note: {s.note}" if s.note else "")
             + (f"<br>showing {len(detail.claims)} claims{scope}" if scope else ""))
         self.everywhere.setEnabled(self.exclude_article is not None)
-        names = {lab.key: lab.name for lab in self.project.labels()}
-        self.claims.reset(detail.claims, [
-            (_flat(c.left)[-50:], _flat(c.text), _flat(c.right)[:50], c.mention,
-             names.get(c.label, c.label), c.title, c.outlet, c.published)
-            for c in detail.claims])
+        self._label_names = {lab.key: lab.name for lab in self.project.labels()}
+        self.claims.set_items(detail.claims)
 
     def _claim_activated(self, index: QModelIndex) -> None:
         mods = QApplication.keyboardModifiers()
