@@ -20,7 +20,8 @@ def _key(qtbot, view, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # 
 def _start(window, qtbot):  # type: ignore[no-untyped-def]
     window.wb.actions.commands["actionSuggest"].action.trigger()
     ctl = window.suggestions
-    assert ctl.active and ctl.proposals
+    assert ctl.active
+    qtbot.waitUntil(lambda: bool(ctl.proposals))  # the engine runs in a worker thread
     window.view.setFocus()
     return ctl
 
@@ -155,12 +156,14 @@ def test_suggest_on_opening_an_article(window, qtbot, tmp_path) -> None:  # type
     action = window.wb.actions.commands["actionSuggestOnOpen"].action
     action.trigger()
     assert action.isChecked() and window.suggestions.active
+    qtbot.waitUntil(lambda: bool(window.suggestions.proposals))
     f = tmp_path / "other.txt"
     f.write_text("Smith said the vote was close. “It is,” Jones told reporters.",
                  encoding="utf-8")
     (item,) = articles.import_files(window.project, [f]).imported
     window.wb.open_article(item.article_id)
-    assert window.suggestions.active and len(window.suggestions.proposals) == 2
+    assert window.suggestions.active
+    qtbot.waitUntil(lambda: len(window.suggestions.proposals) == 2)
     action.trigger()
     assert not action.isChecked()
     window.wb.open_article(item.article_id)

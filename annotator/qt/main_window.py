@@ -39,6 +39,7 @@ from annotator.qt.panes.review import ReviewPane
 from annotator.qt.panes.search import SearchDockPane
 from annotator.qt.panes.sources import SourcesDockPane
 from annotator.qt.panes.status import StatusPane
+from annotator.qt.panes.suggestions import SuggestionsPane
 from annotator.qt.window_layout import WindowLayout, fit_to_screen
 from annotator.qt.workbench import Workbench
 from annotator.services.changes import Changes
@@ -47,7 +48,7 @@ from annotator.services.project import Project
 PANES: tuple[type[Pane], ...] = (
     ArticlePane, StatusPane, ArticlesPane, LayersPane, DetailsPane, ReviewPane,
     DiscussionPane, AnnotationsPane, ProfileDockPane, AgreementDockPane, SearchDockPane,
-    SourcesDockPane,
+    SourcesDockPane, SuggestionsPane,
 )
 """Registration order = default dock order (a ``tab_with`` pane after its partner)."""
 
@@ -86,7 +87,7 @@ class MainWindow(QMainWindow):
         self.help = HelpController(wb)
         self.display = DisplayController(wb)
         self.corpus = CorpusController(wb, self.panes)
-        self.suggestions = SuggestionController(wb)
+        self.suggestions = SuggestionController(wb, self.panes)
 
         self._build_view_menu()
         self.panes.find(DetailsPane).dock.raise_()  # type: ignore[union-attr]

@@ -13,7 +13,7 @@ analyst cannot see.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
@@ -29,6 +29,9 @@ from annotator.services.changes import Changes
 from annotator.services.db_errors import DatabaseFault
 from annotator.services.open_article import OpenArticle
 from annotator.services.project import Project
+
+if TYPE_CHECKING:
+    from annotator.services.suggestions import Proposal
 
 LOAD_FIRST_DELAY_MS = 15
 """Paging in a large article's annotations starts this long after the first screen
@@ -56,6 +59,30 @@ class Editing(Protocol):
     def set_source_from_selection(self, annotation_id: str | None = None) -> None: ...
 
 
+SUGGESTIONS_CHANGED = "suggestions"
+"""``Changes.extra`` tag: the pending suggestions changed (computed, accepted, rejected,
+hidden) — nothing stored changed but the remembered rejections."""
+
+
+class Suggesting(Protocol):
+    """What panes may read and ask of the suggestions controller (bound by it)."""
+
+    @property
+    def active(self) -> bool: ...
+    @property
+    def proposals(self) -> list[Proposal]: ...
+    @property
+    def current(self) -> int: ...
+    @property
+    def pending(self) -> object | None:
+        """The engine run awaited (``None``: none)."""
+
+    def go(self, index: int) -> None: ...
+    def accept(self, label: str | None = None) -> None: ...
+    def reject(self) -> None: ...
+    def accept_key(self, digit: str) -> None: ...
+
+
 class Faults(Protocol):
     """The window's answer to database faults (``qt/fault_banner.py``; bound by the window)."""
 
@@ -70,6 +97,8 @@ class Workbench(QObject):
     """Another annotation is selected (``selected_id``, maybe None)."""
     aboutToChangeArticle = Signal()
     """Commit pending input (a note being typed) before the article goes away."""
+    suggestionMoved = Signal()
+    """Another suggestion is the current one (N/P, a click in the Suggestions list)."""
 
     def __init__(self, project: Project, settings: QSettings, window: QMainWindow) -> None:
         super().__init__(window)
@@ -102,6 +131,8 @@ class Workbench(QObject):
         """The window's router (the only refresh entry point); bound by MainWindow."""
         self.editing: Editing | None = None
         self.faults: Faults | None = None
+        self.suggesting: Suggesting | None = None
+        """The suggestions controller's state and flow (bound by it)."""
         """Keeps actions the database refused on screen, with Retry (bound by the window)."""
         self.open_window: Callable[[Project], None] = lambda _project: None
         """Open a new window on another project (bound by MainWindow)."""

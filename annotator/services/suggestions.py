@@ -8,7 +8,7 @@ annotated (never proposed again) and the suggestions an analyst rejected.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,23 +55,38 @@ class Proposal:
         }
 
 
-def propose(text: str, label_keys: Sequence[str], *, outlet: str = "",
-            exclude: Iterable[tuple[int, int]] = (),
+def run_engine(text: str, *, outlet: str = "",
+               cancelled: Callable[[], bool] | None = None) -> list[AttributionSuggestion]:
+    """The engine's raw suggestions for ``text``: pure, no project, safe in a worker thread.
+
+    Facets are parsed when a suggestion is accepted, not for every one proposed.
+    Raises :class:`~annotator.domain.suggest.SuggestionCancelled` when ``cancelled``
+    answers true.
+    """
+    return suggest_attributions(text, outlet=outlet, with_facets=False, cancelled=cancelled)
+
+
+def pending(raw: Iterable[AttributionSuggestion], text: str, label_keys: Sequence[str], *,
+            outlet: str = "", exclude: Iterable[tuple[int, int]] = (),
             rejected: Iterable[tuple[int, int, int, int]] = ()) -> list[Proposal]:
-    """Suggestions for ``text`` mapped onto ``label_keys``.
+    """Raw suggestions mapped onto ``label_keys``, minus the ones already settled.
 
     ``exclude`` are claim spans already annotated; ``rejected`` are suggestion keys
-    (:meth:`AttributionSuggestion.key`) the analyst rejected.
+    (:meth:`AttributionSuggestion.key`) the analyst rejected. Cheap: the window runs the
+    engine once per article text and calls this again after every accept or reject.
     """
     taken = set(exclude)
     no = set(rejected)
-    out: list[Proposal] = []
-    # Facets are parsed when a suggestion is accepted, not for every one proposed.
-    for s in suggest_attributions(text, outlet=outlet, with_facets=False):
-        if (s.start, s.end) in taken or s.key() in no:
-            continue
-        out.append(Proposal(s, map_kind(s.kind, label_keys), text, outlet))
-    return out
+    return [Proposal(s, map_kind(s.kind, label_keys), text, outlet) for s in raw
+            if (s.start, s.end) not in taken and s.key() not in no]
+
+
+def propose(text: str, label_keys: Sequence[str], *, outlet: str = "",
+            exclude: Iterable[tuple[int, int]] = (),
+            rejected: Iterable[tuple[int, int, int, int]] = ()) -> list[Proposal]:
+    """Suggestions for ``text`` mapped onto ``label_keys`` (engine run + :func:`pending`)."""
+    return pending(run_engine(text, outlet=outlet), text, label_keys, outlet=outlet,
+                   exclude=exclude, rejected=rejected)
 
 
 def _label_keys(project: Project) -> list[str]:
@@ -81,9 +96,18 @@ def _label_keys(project: Project) -> list[str]:
 def for_article(project: Project, article_id: int) -> list[Proposal]:
     """Suggestions for a stored article, minus annotated spans and rejected ones."""
     article = articles.get_article(project, article_id)
+    return pending_for_article(project, article_id, run_engine(article.text,
+                                                               outlet=article.outlet),
+                               article.text, outlet=article.outlet)
+
+
+def pending_for_article(project: Project, article_id: int,
+                        raw: Iterable[AttributionSuggestion], text: str, *,
+                        outlet: str = "") -> list[Proposal]:
+    """:func:`pending` with what the project knows now: annotated spans, rejections."""
     existing = {(a.start, a.end) for a in articles.load_annotations(project, article_id)}
-    return propose(article.text, _label_keys(project), outlet=article.outlet,
-                   exclude=existing, rejected=rejected_keys(project, article_id))
+    return pending(raw, text, _label_keys(project), outlet=outlet, exclude=existing,
+                   rejected=rejected_keys(project, article_id))
 
 
 def rejected_keys(project: Project, article_id: int) -> set[tuple[int, int, int, int]]:

@@ -7,9 +7,10 @@ patterns, :mod:`.lexicon` for the words, :mod:`.classify` for source kinds and
 
 from annotator.domain.suggest.engine import (
     AttributionSuggestion,
+    SuggestionCancelled,
     facets_of,
     suggest_attributions,
 )
 from annotator.domain.suggest.labels import map_kind
 
-__all__ = ["AttributionSuggestion", "facets_of", "map_kind", "suggest_attributions"]
+__all__ = ["AttributionSuggestion", "SuggestionCancelled", "facets_of", "map_kind", "suggest_attributions"]

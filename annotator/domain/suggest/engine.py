@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from annotator.domain.suggest import lexicon as lx
@@ -310,12 +310,24 @@ class _Sentence:
         return span
 
 
-def suggest_attributions(text: str, *, outlet: str = "",
-                         with_facets: bool = True) -> list[AttributionSuggestion]:
-    """Propose every attribution in ``text`` (LF-normalised), in text order."""
+class SuggestionCancelled(Exception):
+    """Raised by :func:`suggest_attributions` when its ``cancelled`` check says stop."""
+
+
+def suggest_attributions(text: str, *, outlet: str = "", with_facets: bool = True,
+                         cancelled: Callable[[], bool] | None = None,
+                         ) -> list[AttributionSuggestion]:
+    """Propose every attribution in ``text`` (LF-normalised), in text order.
+
+    ``cancelled`` is asked between sentences (a worker thread's "the analyst has moved
+    on"); when it answers true the run stops with :class:`SuggestionCancelled` instead
+    of finishing work nobody will look at.
+    """
     sentences, quotes = split_sentences(text)
     raw: list[_Raw] = []
-    for sent in sentences:
+    for n, sent in enumerate(sentences):
+        if cancelled is not None and n % 64 == 0 and cancelled():
+            raise SuggestionCancelled
         raw.extend(_read_sentence(_Sentence(text, sent, quotes)))
     return _finish(text, raw, outlet=outlet, with_facets=with_facets)
 

@@ -1,7 +1,13 @@
 """Suggested attributions in the window: propose, paint, step, accept, reject.
 
 Tag › Suggest attributions runs the engine (``services/suggestions.py``) on the open
-article and enters *suggestion mode*. Suggestions are never stored as annotations and
+article and enters *suggestion mode*. The engine runs in a worker thread
+(``qt/suggest_worker.py``) over a snapshot of the text, so a 1 MB article does not
+freeze the window; its result is applied on the UI thread only if the same article
+and text are still open (otherwise it is dropped, and a run still going is cancelled).
+The result is kept per text: accepting or rejecting re-filters it without re-running.
+The pending list is announced as ``Changes(extra={"suggestions"})`` (the Suggestions
+pane lists it), the current one as ``wb.suggestionMoved``. Suggestions are never stored as annotations and
 never counted anywhere; they are painted as dashed outlines — transient extra
 selections for the lines on screen only, never a format in the QTextDocument.
 
@@ -28,8 +34,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QKeyEvent, QPen, QTextCharFormat, QTextFormat, QUndoCommand
 
 from annotator.domain.errors import UserInputError
+from annotator.domain.suggest import AttributionSuggestion
 from annotator.qt import theme
-from annotator.qt.workbench import Workbench
+from annotator.qt.pane import PaneManager
+from annotator.qt.suggest_worker import SuggestJob, SuggestResult, SuggestWorker
+from annotator.qt.workbench import SUGGESTIONS_CHANGED, Workbench
 from annotator.services import annotate, suggestions
 from annotator.services.changes import AnnotationChange, Changes
 from annotator.services.suggestions import Proposal
@@ -46,9 +55,10 @@ _KEYS = {Qt.Key.Key_N, Qt.Key.Key_P, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key
 
 
 class SuggestionController(QObject):
-    def __init__(self, wb: Workbench) -> None:
+    def __init__(self, wb: Workbench, panes: PaneManager | None = None) -> None:
         super().__init__(wb)
         self.wb = wb
+        self.panes = panes
         self.proposals: list[Proposal] = []
         self._starts: list[int] = []
         self._longest = 0
@@ -56,6 +66,16 @@ class SuggestionController(QObject):
         self.active = False
         self.article_id: int | None = None
         """The article the suggestions were computed for."""
+        self.worker = SuggestWorker(self)
+        self.worker.finished.connect(self._finished)
+        self.pending: SuggestJob | None = None
+        """The engine run whose result is awaited (``None``: none)."""
+        self._raw: tuple[int, str, list[AttributionSuggestion]] | None = None
+        """The engine's last result: (article id, the text it read, its suggestions)."""
+        self._where: tuple[int, int] | None = None
+        """Cursor and scroll position when the run started (moved meanwhile: no jump)."""
+        self.dropped = 0
+        """Stale results thrown away (another article open, suggestions stopped)."""
         act = wb.actions
         act.add("actionSuggest", "Suggest &attributions", self.start, "Ctrl+Shift+A",
                 menu="&Tag", section=8,
@@ -69,11 +89,16 @@ class SuggestionController(QObject):
         act.add("actionAcceptAbove", "Accept all suggestions a&bove…", self.accept_above_dialog,
                 menu="&Tag", section=8, help="accept every suggestion at or above a "
                 "confidence, as one undo step")
+        act.add("actionSuggestionList", "Suggestions &list", self.show_list, "Ctrl+Shift+L",
+                menu="&Tag", section=8, scope="window",
+                help="the pending suggestions as a sortable list (Enter, 1–9, X)")
         act.add("actionStopSuggesting", "Stop suggesting", self.stop, menu="&Tag", section=8,
                 help="hide the suggestions (Esc in the article)")
+        wb.suggesting = self
         wb.articleChanged.connect(self._article_changed)
         wb.view.visibleRangeChanged.connect(lambda *_: self.paint())
         wb.view.installEventFilter(self)
+        wb.window.installEventFilter(self)  # closing: stop the worker first
 
     # ------------------------------------------------------------- settings
     @property
@@ -91,32 +116,103 @@ class SuggestionController(QObject):
         if self.on_open and self.wb.article is not None:
             self.start()
 
+    def show_list(self) -> None:
+        """Show the Suggestions pane (suggesting first if nothing is shown yet)."""
+        if not self.active and self.wb.article is not None:
+            self.start()
+        if self.panes is not None:
+            pane = self.panes.get("suggestionsDock")
+            if pane.dock is not None:
+                pane.dock.show()
+                pane.dock.raise_()
+            focus = getattr(pane, "focus_list", None)
+            if callable(focus):
+                focus()
+
     # ------------------------------------------------------------ the mode
     def start(self) -> None:
-        """Run the engine on the open article and show its suggestions."""
-        if self.wb.article is None:
+        """Show the open article's suggestions; the engine runs in a worker thread.
+
+        The window stays live meanwhile; the result is shown only if the same article
+        (and the same text) is still open and suggestions were not stopped.
+        """
+        article = self.wb.article
+        if article is None:
             self.wb.status("Open an article first.")
             return
         self.active = True
+        self.article_id = article.id
+        raw = self._raw
+        if raw is not None and raw[0] == article.id and raw[1] == article.text:
+            self.pending = None  # the engine is deterministic: same text, same answer
+            self._show(jump=True)
+            return
+        token = self.worker.submit(article.id, article.text, article.article.outlet)
+        self.pending = SuggestJob(token, article.id, article.text, article.article.outlet)
+        self._where = (self.wb.view.cursor_cp(),
+                       self.wb.view.verticalScrollBar().value())
+        self.wb.status("Suggesting attributions…", 0)
+        self._announce()
+
+    def _finished(self, result: SuggestResult) -> None:
+        """A worker result, on the UI thread: apply it only if it is still wanted."""
+        job, article = result.job, self.wb.article
+        if (self.pending is None or job.token != self.pending.token or not self.active
+                or article is None or article.id != job.article_id):
+            self.dropped += 1
+            return
+        self.pending = None
+        if article.text != job.text:  # the same article, another version of its text
+            self.dropped += 1
+            self.start()
+            return
+        if result.suggestions is None:
+            self.active = False
+            self.wb.status(f"Could not suggest attributions: {result.error or 'cancelled'}")
+            self._announce()
+            return
+        self._raw = (job.article_id, job.text, result.suggestions)
+        view = self.wb.view
+        moved = self._where != (view.cursor_cp(), view.verticalScrollBar().value())
+        self._show(jump=not moved)
+
+    def _show(self, *, jump: bool) -> None:
         self.refresh(keep=None)
-        if self.proposals:
-            self.go(0)
-        else:
+        if not self.proposals:
             self.wb.status("No attributions to suggest in this article.")
+        elif jump:
+            self.go(0)
+        else:  # the analyst has moved on meanwhile: do not yank the article away
+            self.wb.status(f"{len(self.proposals)} suggestion(s) — N/P to step through "
+                           "them, Tag › Suggestions list to see them all", 0)
 
     def stop(self, *, quiet: bool = False) -> None:
         self.active = False
+        if self.pending is not None:
+            self.worker.cancel()
+            self.pending = None
+        was_shown = bool(self.proposals)
         self.proposals, self._starts, self.current = [], [], -1
         self.wb.view.set_overlay("suggest", [])
+        if was_shown:
+            self._announce()
         if not quiet:
             self.wb.status("Suggestions hidden.", 3000)
 
     def refresh(self, keep: int | None = None) -> None:
-        """Recompute (annotated spans and rejected suggestions drop out)."""
+        """Recompute (annotated spans and rejected suggestions drop out).
+
+        Re-filters the engine's cached result for this text; only :meth:`start` runs
+        the engine. While a run is pending there is nothing to refresh yet.
+        """
         article = self.wb.article
-        if not self.active or article is None:
+        raw = self._raw
+        if (not self.active or article is None or raw is None or raw[0] != article.id
+                or raw[1] != article.text):
             return
-        self.proposals = suggestions.for_article(self.wb.project, article.id)
+        self.proposals = suggestions.pending_for_article(
+            self.wb.project, article.id, raw[2], article.text,
+            outlet=article.article.outlet)
         self.article_id = article.id
         self._starts = [p.suggestion.start for p in self.proposals]
         self._longest = max((p.suggestion.end - p.suggestion.start for p in self.proposals),
@@ -125,7 +221,14 @@ class SuggestionController(QObject):
             self.current = -1
         elif keep is not None:
             self.current = min(bisect_left(self._starts, keep), len(self.proposals) - 1)
+        else:
+            self.current = min(self.current, len(self.proposals) - 1)
         self.paint()
+        self._announce()
+
+    def _announce(self) -> None:
+        """Tell the panes the list of pending suggestions changed (a Changes record)."""
+        self.wb.apply_changes(Changes(extra=frozenset({SUGGESTIONS_CHANGED})))
 
     def apply_changes(self, changes: Changes) -> None:
         """Someone else's change (a colleague, an import) may cover a suggestion."""
@@ -146,6 +249,11 @@ class SuggestionController(QObject):
         self.go((self.current + step) % len(self.proposals) if self.current >= 0 else 0)
 
     def go(self, index: int) -> None:
+        """Make suggestion ``index`` the current one; the article scrolls to it.
+
+        Navigation, not a data change: announced with ``wb.suggestionMoved``."""
+        if not 0 <= index < len(self.proposals):
+            return
         self.current = index
         p = self.proposals[index]
         view = self.wb.view
@@ -153,6 +261,7 @@ class SuggestionController(QObject):
         view.centerCursor()
         self.paint()
         self.wb.status(self.describe(p), 0)
+        self.wb.suggestionMoved.emit()
 
     def describe(self, p: Proposal) -> str:
         rec = p.record()
@@ -208,6 +317,9 @@ class SuggestionController(QObject):
 
     # ------------------------------------------------------------- keys
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if obj is self.wb.window and event.type() == QEvent.Type.Close:
+            self.worker.wait()
+            return False
         if not self.active or obj is not self.wb.view:
             return False
         kind = event.type()
@@ -238,13 +350,16 @@ class SuggestionController(QObject):
         elif key == Qt.Key.Key_Escape:
             self.stop()
         else:
-            digit = str(int(key) - int(Qt.Key.Key_0))
-            label = next((lab for lab in self.wb.labels
-                          if lab.shortcut == digit and not lab.retired), None)
-            if label is None:
-                self.wb.status(f"No source type on key {digit}.")
-                return
-            self.accept(label=label.key)
+            self.accept_key(str(int(key) - int(Qt.Key.Key_0)))
+
+    def accept_key(self, digit: str) -> None:
+        """Accept the current suggestion with the source type on key ``digit``."""
+        label = next((lab for lab in self.wb.labels
+                      if lab.shortcut == digit and not lab.retired), None)
+        if label is None:
+            self.wb.status(f"No source type on key {digit}.")
+            return
+        self.accept(label=label.key)
 
     # ------------------------------------------------------- accept / reject
     def accept(self, label: str | None = None) -> None:
@@ -277,9 +392,12 @@ class SuggestionController(QObject):
     def accept_above_dialog(self) -> None:
         from PySide6.QtWidgets import QInputDialog
 
-        if not self.active:
-            self.start()
         if not self.proposals:
+            if not self.active:
+                self.start()
+            if self.pending is not None:
+                self.wb.status("Suggesting attributions… choose Accept all above again "
+                               "once they are shown.")
             return
         value, ok = QInputDialog.getInt(
             self.wb.window, "Accept suggestions", "Accept every suggestion with a "
@@ -362,10 +480,8 @@ class RejectCommand(QUndoCommand):
         self.ctl.refresh(keep=self.proposal.suggestion.start)
         if self.ctl.current_proposal() is not None:
             self.ctl.go(self.ctl.current)
-        wb.apply_changes(Changes(extra=frozenset({"suggestions"})))
 
     def undo(self) -> None:
         wb = self.ctl.wb
         suggestions.unreject(wb.project, self.article_id, [self.proposal])
         self.ctl.refresh(keep=self.proposal.suggestion.start)
-        wb.apply_changes(Changes(extra=frozenset({"suggestions"})))
