@@ -1,7 +1,7 @@
 """Regenerate docs/screenshot-suggestions.png: ``python docs/make_suggestions_screenshot.py``.
 
 Opens the seed article in the real window on a throwaway project, runs Tag › Suggest
-attributions, accepts one suggestion (so a real annotation sits beside the dashed
+attributions with the Suggestions list shown (Tag › Suggestions list), accepts one suggestion (so a real annotation sits beside the dashed
 suggestions) and saves ``window.grab()``.
 """
 
@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
@@ -38,8 +39,11 @@ def main() -> int:
     window.show()
     app = QApplication.instance()
     assert app is not None
-    window.wb.actions.commands["actionSuggest"].action.trigger()
+    window.wb.actions.commands["actionSuggestionList"].action.trigger()  # suggests, lists
     ctl = window.suggestions
+    while ctl.pending is not None:  # the engine runs in a worker thread
+        app.processEvents()
+        time.sleep(0.01)
     first = next(i for i, p in enumerate(ctl.proposals)
                  if p.record()["source_text"] == "three sources with direct knowledge of the talks")
     ctl.go(first)

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -118,6 +120,15 @@ class _Proxy(QSortFilterProxyModel):
             return str(a) < str(b)
 
 
+class _ElideLeft(QStyledItemDelegate):
+    """The words right before the claim matter most: cut the context on its left."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft  # type: ignore[attr-defined]
+
+
 class SuggestionList(QWidget):
     """Header line + table. Signals carry suggestion indexes (text order)."""
 
@@ -154,6 +165,7 @@ class SuggestionList(QWidget):
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate((40, 180, 320, 160, 90, 130, 60)):
             self.table.setColumnWidth(column, width)
+        self.table.setItemDelegateForColumn(1, _ElideLeft(self.table))
         self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self._quiet = False
