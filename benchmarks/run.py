@@ -50,6 +50,7 @@ MODULES = [
     "bench_refresh",
     "bench_export",
     "bench_suggest",
+    "bench_suggest_stall",
     "bench_find",
     "bench_w3c_memory",
     "bench_startup",
