@@ -112,7 +112,10 @@ def test_dark_palette_follows_system_and_keeps_highlights_readable(
     assert not controller.dark
     qtbot.waitUntil(lambda: not theme.is_dark(view.palette()))
     assert view.palette().color(QPalette.ColorRole.Base) == light_base
-    assert view.highlighter.color_adjust is None
+    adjust = view.highlighter.color_adjust
+    assert adjust is not None  # light: only a colour too dark for black text would change
+    for lab in labels:
+        assert adjust(QColor(lab["color"])) == QColor(lab["color"]), lab["key"]
     # An explicit choice wins over the system and is remembered.
     controller.actions["dark"].trigger()
     QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)

@@ -48,6 +48,7 @@ from annotator.domain.errors import UserInputError
 from annotator.domain.model import REVIEWED_LAYER, Label
 from annotator.qt.cards import FigureCard
 from annotator.qt.table_model import RIGHT, SORT_ROLE, Column, ColumnTableModel
+from annotator.qt.theme import muted_text, on_palette_change
 from annotator.services import articles
 from annotator.services.agreement_report import MODES, AgreementReport, agreement
 from annotator.services.project import Project
@@ -305,6 +306,8 @@ class AgreementPane(QWidget):
         self.table_title.setTextFormat(Qt.TextFormat.RichText)
         self.table_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.table_title.setWordWrap(True)
+        self._table_who = ""
+        on_palette_change(self.table_title, self._render_table_title)  # grey follows the theme
         table_head.addWidget(self.table_title, 1)
         mode_label = QLabel("&Mode")
         self.mode_combo = QComboBox()
@@ -524,8 +527,13 @@ class AgreementPane(QWidget):
                    f"{html.escape(pairs[0].annotator_a)}")
         else:
             who = "B against A, for every pair"
-        self.table_title.setText(f"<b>Span agreement</b> <span style='color:#777'>— "
-                                 f"precision, recall and F1 of {who}</span>")
+        self._table_who = who
+        self._render_table_title()
+
+    def _render_table_title(self) -> None:
+        muted = muted_text(self.table_title.palette())
+        self.table_title.setText(f"<b>Span agreement</b> <span style='color:{muted}'>— "
+                                 f"precision, recall and F1 of {self._table_who}</span>")
 
     def coefficients(self) -> dict[str, str]:
         """What the cards show: ``cohen``, ``fleiss``, ``alpha`` -> displayed text."""

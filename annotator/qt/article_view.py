@@ -172,10 +172,9 @@ class ArticleView(QPlainTextEdit):
     def _apply_palette(self) -> None:
         """Light or dark: fills are made readable under the palette's text colour."""
         palette = self.palette()
-        dark = theme.is_dark(palette)
-        adjust = (lambda c: theme.readable_fill(c, palette)) if dark else None
-        if (adjust is None) != (self.highlighter.color_adjust is None) or dark:
-            self.highlighter.set_color_adjust(adjust)
+        # Both themes: dark labels (the reviewed layer's near-black) lighten under dark
+        # text, pale ones darken under light text; formats are cached, so this is once.
+        self.highlighter.set_color_adjust(lambda c: theme.readable_fill(c, palette))
         if self.selected_id is not None:
             self.mark_selected(self.selected_id, self._selected_fill)
 

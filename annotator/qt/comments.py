@@ -26,18 +26,18 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.errors import UserInputError
+from annotator.qt import theme
 from annotator.services import review
 from annotator.services.project import Project
 from annotator.services.review import Comment, Thread
 
-AUTHOR_COLORS = ("#1f77b4", "#c0392b", "#2e7d32", "#7b1fa2", "#d35400", "#00838f",
-                 "#6d4c41", "#ad1457")
 _STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
-def author_color(name: str) -> str:
-    """The same colour for the same author everywhere (stable across runs)."""
-    return AUTHOR_COLORS[zlib.crc32(name.casefold().encode("utf-8")) % len(AUTHOR_COLORS)]
+def author_color(name: str, palette: QPalette | None = None) -> str:
+    """The same colour for the same author everywhere (stable across runs), in the
+    theme's variant (readable on light and dark, :data:`theme.AUTHOR_COLORS`)."""
+    return theme.author_color(zlib.crc32(name.casefold().encode("utf-8")), palette)
 
 
 def local_time(stamp: str) -> str:
@@ -75,7 +75,14 @@ class CommentsThread(QWidget):
         self.annotation_id: str | None = None
         self.author = ""
         self.current: Thread | None = None
+        self._subject = self._by = ""
         self._build()
+        self._render()
+        theme.on_palette_change(self, self._palette_changed)
+
+    def _palette_changed(self) -> None:
+        """View › Theme: re-render the greys and signal colours (no database read)."""
+        self._render_heading()
         self._render()
 
     def _build(self) -> None:
@@ -131,21 +138,28 @@ class CommentsThread(QWidget):
 
     # ------------------------------------------------------------------ data
     def show_annotation(self, annotation_id: str | None, author: str,
-                        subject: str = "") -> None:
+                        subject: str = "", by: str = "") -> None:
         """Show ``annotation_id``'s thread (``None``: nothing selected); reads once.
 
         ``subject`` names the annotation (label and words) above the thread, so the
-        analyst knows which one is being discussed. A draft comment is kept while the
-        same annotation stays selected.
+        analyst knows which one is being discussed; ``by`` (plain text) is who tagged
+        it, shown in grey. A draft comment is kept while the same annotation stays
+        selected.
         """
         if annotation_id != self.annotation_id:
             self.text.clear()
-        self.heading.setText(f"Discussion of {subject}" if subject and annotation_id
-                             else "")
-        self.heading.setVisible(bool(subject and annotation_id))
         self.annotation_id = annotation_id
+        self._subject, self._by = subject, by
+        self._render_heading()
         self.author = author
         self.refresh()
+
+    def _render_heading(self) -> None:
+        shown = bool(self._subject and self.annotation_id)
+        by = (f" <span style='color:{theme.muted_text(self.heading.palette())}'>by "
+              f"{html.escape(self._by)}</span>") if self._by else ""
+        self.heading.setText(f"Discussion of {self._subject}{by}" if shown else "")
+        self.heading.setVisible(shown)
 
     def refresh(self) -> None:
         self.current = (review.thread(self.project, self.annotation_id)
@@ -201,9 +215,10 @@ class CommentsThread(QWidget):
         has = self.annotation_id is not None
         self.text.setEnabled(has)
         self.resolve_button.setEnabled(has)
+        muted = theme.muted_text(self.status.palette())
         if not has or thread is None:
             self.status.setText("<b>Discussion</b>")
-            self.entries.setHtml("<p style='color:#888'>Select an annotation to see its "
+            self.entries.setHtml(f"<p style='color:{muted}'>Select an annotation to see its "
                                  "discussion.</p>")
             self._update_buttons()
             return
@@ -212,12 +227,14 @@ class CommentsThread(QWidget):
         if thread.resolved:
             by = html.escape(thread.resolved_by or "someone")
             when = local_time(thread.resolved_at or "")
-            badge = ("<span style='color:#2e7d32; font-weight:bold'>✓ Resolved</span>"
-                     f" <span style='color:#777'>by {by} · {html.escape(when)}</span>")
+            badge = (f"<span style='color:{theme.css('ok', self.status.palette())}; "
+                     "font-weight:bold'>✓ Resolved</span>"
+                     f" <span style='color:{muted}'>by {by} · {html.escape(when)}</span>")
             self.resolve_button.setText("Unresolve")
             self.resolve_button.setToolTip("Reopen the thread")
         else:
-            badge = "<span style='color:#b34700; font-weight:bold'>● Open</span>"
+            badge = (f"<span style='color:{theme.css('warning', self.status.palette())}; "
+                     "font-weight:bold'>● Open</span>")
             self.resolve_button.setText("Resolve")
             self.resolve_button.setToolTip("Mark the discussion settled")
         self.status.setText(f"<b>Discussion</b> · {count} · {badge}")
@@ -227,28 +244,31 @@ class CommentsThread(QWidget):
         self._update_buttons()
 
     def _entries_html(self, thread: Thread) -> str:
+        palette = self.entries.palette()  # the entries sit on the text field's Base
         if not thread.entries:
-            return ("<p style='color:#888'>No comments yet. Ask a question or explain a tag "
+            return (f"<p style='color:{theme.muted_text(palette)}'>No comments yet. Ask a question or explain a tag "
                     "below; colleagues see it on this annotation.</p>")
         parts = []
         for entry in thread.entries:
-            parts.append(self._entry_html(entry))
+            parts.append(self._entry_html(entry, palette))
         return "".join(parts)
 
     @staticmethod
-    def _entry_html(entry: Comment) -> str:
+    def _entry_html(entry: Comment, palette: QPalette) -> str:
         who = html.escape(entry.author)
         when = html.escape(local_time(entry.created_at))
+        muted = theme.muted_text(palette)
         if entry.kind in ("resolve", "unresolve"):
-            icon, verb, color = (("✓", "resolved the thread", "#2e7d32")
+            icon, verb, color = (("✓", "resolved the thread", theme.css("ok", palette))
                                  if entry.kind == "resolve"
-                                 else ("↺", "reopened the thread", "#b34700"))
-            return (f"<p style='margin:6px 0 10px 0; color:#777'><i>"
+                                 else ("↺", "reopened the thread", theme.css("warning", palette)))
+            return (f"<p style='margin:6px 0 10px 0; color:{muted}'><i>"
                     f"<span style='color:{color}'>{icon}</span> {who} {verb} · {when}"
                     "</i></p>")
         body = "<br>".join(html.escape(line) for line in entry.body.split("\n"))
-        return (f"<p style='margin:0 0 2px 0'><b style='color:{author_color(entry.author)}'>"
-                f"{who}</b> <span style='color:#888'>· {when}</span></p>"
+        return (f"<p style='margin:0 0 2px 0'><b style='color:"
+                f"{author_color(entry.author, palette)}'>"
+                f"{who}</b> <span style='color:{muted}'>· {when}</span></p>"
                 f"<p style='margin:0 0 12px 12px'>{body}</p>")
 
     def _update_buttons(self) -> None:

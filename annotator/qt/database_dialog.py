@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.errors import UserInputError
+from annotator.qt import theme
 from annotator.services import connection
 from annotator.services.connection import (
     DEFAULT_PORT,
@@ -67,15 +68,11 @@ MAX_RECENT = 10
 PROJECT_FILTER = "annotator projects (*.sqlite *.sqlite3 *.db);;All files (*)"
 LOCAL_TAB, SERVER_TAB = 0, 1
 
-_STYLE = {  # state -> (frame style, icon)
-    "ok": ("background:#e8f5e9; border:1px solid #a5d6a7; border-radius:4px;",
-           QStyle.StandardPixmap.SP_DialogApplyButton),
-    "warn": ("background:#fff8e1; border:1px solid #ffd54f; border-radius:4px;",
-             QStyle.StandardPixmap.SP_MessageBoxWarning),
-    "error": ("background:#ffebee; border:1px solid #ef9a9a; border-radius:4px;",
-              QStyle.StandardPixmap.SP_MessageBoxCritical),
-    "info": ("background:#e3f2fd; border:1px solid #90caf9; border-radius:4px;",
-             QStyle.StandardPixmap.SP_MessageBoxInformation),
+_ICON = {  # state -> icon; the colours are the theme's (theme.BANNERS)
+    "ok": QStyle.StandardPixmap.SP_DialogApplyButton,
+    "warn": QStyle.StandardPixmap.SP_MessageBoxWarning,
+    "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+    "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
 
 
@@ -98,12 +95,21 @@ class StatusBanner(QFrame):
         row.addWidget(self.label, 1)
         self.state = ""
         self.hide()
+        theme.on_palette_change(self, self._paint)
+
+    def _paint(self) -> None:
+        """The state's background for the current theme (its text is WindowText)."""
+        if not self.state:
+            return
+        style = f"QFrame#{self.objectName()} {{{theme.banner_style(self.state, self.palette())}}}"
+        if self.styleSheet() != style:  # a style sheet change is itself a palette change
+            self.setStyleSheet(style)
 
     def show_message(self, state: str, message: str, *, tooltip: str = "",
                      rich: bool = False) -> None:
-        frame_style, icon = _STYLE[state]
+        icon = _ICON[state]
         self.state = state
-        self.setStyleSheet(f"QFrame#{self.objectName()} {{{frame_style}}}")
+        self._paint()
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
         self.icon.setPixmap(self.style().standardIcon(icon).pixmap(size, size))
         self.label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
@@ -187,8 +193,10 @@ class DatabaseDialog(QDialog):
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
         if self._current is not None:
+            muted = theme.muted_text(self.palette())
             now = QLabel(f"Open now: <b>{html.escape(self._current.name)}</b> "
-                         f"<span style='color:#666'>— {html.escape(self._current.where)}</span>")
+                         f"<span style='color:{muted}'>— {html.escape(self._current.where)}"
+                         "</span>")
             now.setObjectName("currentDatabase")
             now.setTextFormat(Qt.TextFormat.RichText)
             layout.addWidget(now)
@@ -213,8 +221,8 @@ class DatabaseDialog(QDialog):
         self.status_label.setObjectName("connectionMessage")
         layout.addWidget(self.status_frame)
 
-        recent_title = QLabel("<b>Recent databases</b> <span style='color:#666'>"
-                              "(double-click to open)</span>")
+        recent_title = QLabel("<b>Recent databases</b> <span style='color:"
+                              f"{theme.muted_text(self.palette())}'>(double-click to open)</span>")
         recent_title.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(recent_title)
         self.recent_list = QTreeWidget()

@@ -29,6 +29,7 @@ from annotator.domain.facets_codec import decode_facets, encode_facets
 from annotator.domain.mention_parser import Suggestions
 from annotator.domain.model import Annotation
 from annotator.domain.rubric import Score
+from annotator.qt import theme
 from annotator.qt.theme import muted_text, on_palette_change
 from annotator.qt.wheel_guard import guard_wheel
 
@@ -54,10 +55,6 @@ TITLES = {
     "admiralty_reliability": "Source reliability (A–F)",
     "admiralty_credibility": "Info credibility (1–6)",
 }
-
-BAND_COLORS = {"strong": "#2e7d32", "moderate": "#9e9d24", "weak": "#ef6c00",
-               "very_weak": "#c62828"}
-
 
 def _words(value: object) -> str:
     return str(value).replace("_", " ")
@@ -241,8 +238,9 @@ class FacetsEditor(QWidget):
         if score is None:
             self.score_label.setText("")
             return
-        color = BAND_COLORS.get(score.band, "#555")
-        muted = muted_text(self.score_label.palette())
+        palette = self.score_label.palette()
+        color = theme.band_color(score.band, palette).name()
+        muted = muted_text(palette)
         reasons = "".join(
             f"<li>{html.escape(text)} <span style='color:{muted}'>({delta:+d})</span></li>"
             for text, delta in score.reasons)
@@ -284,7 +282,8 @@ class FacetsEditor(QWidget):
         try:
             facets = self.current_facets()
         except ValueError as exc:
-            self.score_label.setText(f"<span style='color:#c62828'>{html.escape(str(exc))}"
+            error = theme.css("error", self.score_label.palette())
+            self.score_label.setText(f"<span style='color:{error}'>{html.escape(str(exc))}"
                                      f"</span>")
             return
         encoded = encode_facets(facets)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.qt import theme
 from annotator.services.db_errors import (
     DatabaseBusy,
     DatabaseFault,
@@ -68,7 +69,8 @@ class FaultBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("faultBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("#faultBanner { background: #fff4ce; color: #3b2f00; }")
+        self._paint()
+        theme.on_palette_change(self, self._paint)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         self.message = QLabel(self)
@@ -85,6 +87,14 @@ class FaultBanner(QFrame):
         self.discard_button.setToolTip("forget the actions that were not saved")
         self.discard_button.clicked.connect(self.discardRequested)
         layout.addWidget(self.discard_button)
+
+    def _paint(self) -> None:
+        """The theme's warning background; the text keeps the palette's WindowText (a
+        fixed dark text colour did not reach the message label, which stayed light on
+        the pale yellow in the dark theme)."""
+        style = f"#faultBanner {{ {theme.banner_style('warn', self.palette())} }}"
+        if self.styleSheet() != style:  # a style sheet change is itself a palette change
+            self.setStyleSheet(style)
 
     def show_message(self, text: str, *, can_retry: bool, can_discard: bool) -> None:
         self.message.setText(text)

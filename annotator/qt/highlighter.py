@@ -32,6 +32,7 @@ from PySide6.QtCore import SIGNAL, SLOT, QEvent, QObject, QTimer
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
+from annotator.qt.theme import NEUTRAL_FILL
 from annotator.services.open_article import OpenArticle
 
 MARGIN_BLOCKS = 8
@@ -347,7 +348,7 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def _color_key(self, span) -> str:  # type: ignore[no-untyped-def]
         if self.compare_kinds is not None:
-            return "cmp:" + self.compare_kinds.get(span.id, "#999999")
+            return "cmp:" + self.compare_kinds.get(span.id, NEUTRAL_FILL)
         if self.color_by == "annotator":
             return "ann:" + span.annotator
         return span.label
@@ -356,9 +357,9 @@ class SpanHighlighter(QSyntaxHighlighter):
         if key.startswith("cmp:"):
             color = QColor(key[4:])
         elif key.startswith("ann:"):
-            color = QColor(self.annotator_colors.get(key[4:], QColor("#999999")))
+            color = QColor(self.annotator_colors.get(key[4:], QColor(NEUTRAL_FILL)))
         else:
-            color = QColor(self.colors.get(key, QColor("#999999")))
+            color = QColor(self.colors.get(key, QColor(NEUTRAL_FILL)))
         return self.color_adjust(color) if self.color_adjust else color
 
     def set_mode(self, *, color_by: str, annotator_colors: dict[str, str],

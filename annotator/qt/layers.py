@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -15,10 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.qt.palette import swatch
+from annotator.qt.theme import ANNOTATOR_PALETTE, REVIEWED_COLOR
 
-ANNOTATOR_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
-                     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
-REVIEWED_COLOR = "#111111"
+__all__ = ["ANNOTATOR_PALETTE", "REVIEWED_COLOR", "LayersPanel", "annotator_colors"]
 
 
 def annotator_colors(names: list[str]) -> dict[str, str]:
@@ -76,8 +75,10 @@ class LayersPanel(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked if name in self._hidden
                                else Qt.CheckState.Checked)
-            if name == "reviewed":
-                item.setForeground(QColor("#000000"))
+            if name == "reviewed":  # stands out by weight (black text would vanish on dark)
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
             self.list.addItem(item)
         self._loading = False
 

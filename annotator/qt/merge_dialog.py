@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import Annotation
+from annotator.qt import theme
 from annotator.qt.database_dialog import StatusBanner
 from annotator.qt.theme import muted_text
 from annotator.services import articles, connection
@@ -338,7 +339,8 @@ class MergeDialog(QDialog):
             label.setText(str(value))
             bold = value and key in ("annotations_added", "articles_added", "conflicts",
                                      "unmatched")
-            colour = "#b71c1c" if key in ("conflicts", "unmatched") else "#1b5e20"
+            colour = theme.css("error" if key in ("conflicts", "unmatched") else "ok",
+                               self.palette())
             label.setStyleSheet(f"font-weight:bold; color:{colour};" if bold else "")
         extra = []
         verb = "to add" if report.dry_run else "added"
@@ -383,7 +385,7 @@ class MergeDialog(QDialog):
             f"<b>{n} conflict{'' if n == 1 else 's'}</b> <span style='color:{muted_text(self.palette())}'>— same "
             f"annotation changed on both sides; this project's version is kept. Edit it "
             f"here if theirs is right.</span>" if n else
-            "<span style='color:#1b5e20'>No conflicts.</span>")
+            f"<span style='color:{theme.css('ok', self.palette())}'>No conflicts.</span>")
         self._resize(table, [180, 150, 80, 215])
         self.conflict_title.show()
         table.setVisible(bool(n))

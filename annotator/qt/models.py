@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
 
 from annotator.domain.model import Annotation, ArticleSummary, Label
+from annotator.qt import theme
 from annotator.qt.table_model import RIGHT, Column, ColumnTableModel, elide
 from annotator.services.open_article import OpenArticle
-
-BAND_COLORS = {"strong": "#2e7d32", "moderate": "#827717", "weak": "#e65100",
-               "very_weak": "#c62828"}
 
 Scorer = Callable[[str, str], "tuple[int, str] | None"]
 """``(label_key, facets_json) -> (score, band)`` or None when it cannot be scored."""
@@ -68,7 +66,8 @@ class AnnotationTableModel(ColumnTableModel[Annotation]):
 
     def _strength_color(self, ann: Annotation) -> QBrush | None:
         scored = self._scored(ann)
-        return QBrush(QColor(BAND_COLORS.get(scored[1], "#555555"))) if scored else None
+        # The application palette (a model has no widget); views repaint on View › Theme.
+        return QBrush(theme.band_color(scored[1])) if scored else None
 
     # ------------------------------------------------------------------ rows
     def row_at(self, row: int) -> Annotation:
@@ -104,6 +103,10 @@ class AnnotationTableModel(ColumnTableModel[Annotation]):
         self.endInsertRows()
 
 
+def _muted() -> QColor:
+    return QColor(theme.muted_text(QGuiApplication.palette()))
+
+
 def _share(a: ArticleSummary) -> str:
     share = a.anonymous_share
     return "" if share is None else f"{share:.0%}"
@@ -116,7 +119,7 @@ class ArticleListModel(ColumnTableModel[ArticleSummary]):
         super().__init__([
             Column("Title", lambda a: a.title, tooltip=_article_tip),
             Column("Outlet", lambda a: a.outlet, tooltip=_article_tip,
-                   foreground=lambda a: None if a.outlet else QBrush(QColor("#888888"))),
+                   foreground=lambda a: None if a.outlet else QBrush(_muted())),
             Column("Date", lambda a: a.published[:10], tooltip=_article_tip),
             Column("Tags", lambda a: a.n_annotations, tooltip=_article_tip, align=RIGHT,
                    sort=lambda a: a.n_annotations),

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.qt import theme
 from annotator.qt.profile_parts import (  # noqa: F401 (re-exported)
     BAND_COLORS,
     CorpusTableModel,
@@ -351,7 +352,7 @@ class ProfilePane(QWidget):
             if not any(bar.at(i) for i in range(bar.count())):
                 bar.setLabelColor(QColor(0, 0, 0, 0))
             else:
-                bar.setLabelColor(QColor("#202020"))
+                bar.setLabelColor(theme.best_on(bar.color()))  # 4.5:1 on any bar
 
     def _band_chart(self, p: Profile) -> QChart:
         """Horizontal bars, strongest band on top, green to red."""

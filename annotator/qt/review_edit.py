@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.model import Annotation, Label
+from annotator.qt import theme
 from annotator.qt.palette import swatch
 from annotator.qt.review_model import _elide
 from annotator.services.review import ReviewItem
@@ -140,7 +141,8 @@ class EditAcceptDialog(QDialog):
         valid = s < e and (not text or e <= len(text))
         ok.setEnabled(valid)
         if not valid:
-            self.preview.setText("<span style='color:#b00020'>The span is empty or outside "
+            error = theme.css("error", self.preview.palette())
+            self.preview.setText(f"<span style='color:{error}'>The span is empty or outside "
                                  "the article.</span>")
             return
         if not text:
@@ -150,9 +152,11 @@ class EditAcceptDialog(QDialog):
         after = " ".join(text[e:e + 70].split(" ")[:-1 if e + 70 < len(text) else None])
         lead = "…" if s > 70 else ""
         tail = "…" if e + 70 < len(text) else ""
+        palette = self.preview.palette()
+        muted, mark = theme.muted_text(palette), theme.mark_background(palette)
         self.preview.setText(
-            f"<span style='color:#777'>{lead}{html.escape(' '.join(before.split()))}</span> "
-            f"<b style='background:#fff3c4'>{html.escape(' '.join(text[s:e].split()))}</b> "
-            f"<span style='color:#777'>{html.escape(' '.join(after.split()))}{tail}</span>")
+            f"<span style='color:{muted}'>{lead}{html.escape(' '.join(before.split()))}</span> "
+            f"<b style='background:{mark}'>{html.escape(' '.join(text[s:e].split()))}</b> "
+            f"<span style='color:{muted}'>{html.escape(' '.join(after.split()))}{tail}</span>")
 
 

@@ -11,10 +11,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
 
 from annotator.domain.agreement import DiffKind
 from annotator.domain.model import Annotation, Label
+from annotator.qt import theme
 from annotator.qt.palette import swatch
 from annotator.qt.table_model import LEFT, Column, ColumnTableModel
 from annotator.services.review import ReviewItem
@@ -44,15 +45,17 @@ KIND_TIPS: dict[DiffKind, str] = {
     DiffKind.ONLY_A: "Only A tagged this",
     DiffKind.ONLY_B: "Only B tagged this",
 }
-SETTLED_COLOR = "#9E9E9E"
+SETTLED_COLOR = theme.NEUTRAL_FILL
 """Compare-mode colour of settled items (they fade so the open ones stand out)."""
-
-_MUTED = QColor("#8a8a8a")
-_OPEN = QColor("#b34700")
-_SETTLED = QColor("#2e7d32")
 
 
 _ICONS: dict[tuple[str, str], QIcon] = {}
+
+
+def _muted() -> QColor:
+    """Secondary text of the application palette: a model has no widget, and the view
+    repaints on a theme change, so the colour follows View › Theme."""
+    return QColor(theme.muted_text(QGuiApplication.palette()))
 
 
 def _steady(pix: QPixmap) -> QIcon:
@@ -190,10 +193,8 @@ class ReviewItemModel(ColumnTableModel[ReviewItem]):
         return label_icon(label.color) if label else None
 
     def _muted(self, item: ReviewItem, col: int) -> QBrush | None:
-        if not is_open(item):
-            return QBrush(_MUTED)
-        if col in (self.A, self.B) and self._side(item, col) is None:
-            return QBrush(_MUTED)
+        if not is_open(item) or (col in (self.A, self.B) and self._side(item, col) is None):
+            return QBrush(_muted())
         return None
 
     def _side_font(self, item: ReviewItem, col: int) -> QFont | None:
@@ -214,8 +215,10 @@ class ReviewItemModel(ColumnTableModel[ReviewItem]):
 
     def _status_brush(self, item: ReviewItem) -> QBrush:
         if is_open(item):
-            return QBrush(_OPEN)
-        return QBrush(_SETTLED if item.reviewed else _MUTED)
+            return QBrush(theme.text_color("warning"))
+        if item.reviewed:
+            return QBrush(theme.text_color("ok"))
+        return QBrush(_muted())
 
     def _status_font(self, item: ReviewItem) -> QFont | None:
         if not is_open(item):
@@ -226,7 +229,8 @@ class ReviewItemModel(ColumnTableModel[ReviewItem]):
 
     def tooltip(self, item: ReviewItem) -> str:
         parts = [f"<b>{html.escape(KIND_TIPS[item.kind])}</b> "
-                 f"<span style='color:#777'>({item.start}–{item.end})</span>"]
+                 f"<span style='color:{theme.muted_text(QGuiApplication.palette(), tooltip=True)}'>"
+                 f"({item.start}–{item.end})</span>"]
         for tag, name, side in (("A", self.names[0], item.a), ("B", self.names[1], item.b)):
             if side is None:
                 continue

@@ -45,12 +45,11 @@ from PySide6.QtWidgets import (
 from annotator.domain.agreement import DiffKind
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import REVIEWED_LAYER
+from annotator.qt import theme
 from annotator.qt.palette import FlowLayout
 from annotator.qt.review_decisions import ReviewDecisions
 from annotator.qt.review_edit import EditAcceptDialog
 from annotator.qt.review_model import (
-    _OPEN,
-    _SETTLED,
     KIND_COLORS,
     KIND_NAMES,
     KIND_TIPS,
@@ -95,6 +94,12 @@ class ReviewPanel(ReviewDecisions):
         self.edit_dialog: EditAcceptDialog | None = None
         self._build()
         self._render()
+        on_palette_change(self, self._palette_changed)
+
+    def _palette_changed(self) -> None:
+        """View › Theme: the side letters and the summary take the theme's colours."""
+        self._paint_sides()
+        self._render_summary()
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -120,14 +125,12 @@ class ReviewPanel(ReviewDecisions):
 
         pick = QHBoxLayout()
         pick.setSpacing(6)
-        label_a = QLabel("&A")
-        label_a.setStyleSheet(f"font-weight:bold; color:{KIND_COLORS[DiffKind.ONLY_A]}")
+        self.side_labels = (label_a, label_b) = (QLabel("&A"), QLabel("&B"))
+        self._paint_sides()
         self.combo_a = QComboBox()
         self.combo_a.setObjectName("reviewA")
         self.combo_a.setToolTip("Annotator A")
         label_a.setBuddy(self.combo_a)
-        label_b = QLabel("&B")
-        label_b.setStyleSheet(f"font-weight:bold; color:{KIND_COLORS[DiffKind.ONLY_B]}")
         self.combo_b = QComboBox()
         self.combo_b.setObjectName("reviewB")
         self.combo_b.setToolTip("Annotator B, or the reviewed layer (what has been "
@@ -446,21 +449,7 @@ class ReviewPanel(ReviewDecisions):
                 name = f"Only {_elide(names[1], 14)}"
             chip.setText(f"<span style='color:{KIND_COLORS[kind]}'>●</span> "
                          f"{html.escape(name)} <b>{counts[kind]}</b>")
-        n_open = len(self.open_items())
-        settled = [i for i in self.items if i.settled]
-        rejected = sum(1 for i in settled if not i.reviewed)
-        agreed_pending = sum(1 for i in self.items if not i.needs_review and not i.settled)
-        parts = [f"<b style='color:{_OPEN.name()}'>{n_open} open</b>",
-                 f"<b style='color:{_SETTLED.name()}'>{len(settled)} settled</b>"]
-        if rejected:
-            parts[-1] += f" ({rejected} rejected)"
-        if agreed_pending:
-            parts.append(f"{agreed_pending} agreed to accept")
-        self.summary.setText(" · ".join(parts) if self.items else "")
-        self.summary.setToolTip("Open: disagreements with no decision yet. Settled: "
-                                "accepted into the reviewed layer, or rejected on every side.")
-        self.buttons["accept_agreed"].setText(
-            f"Accept agreed ({agreed_pending})" if agreed_pending else "Accept agreed")
+        self._render_summary()
 
         message = self._message()
         self.message.setText(message)
@@ -481,6 +470,31 @@ class ReviewPanel(ReviewDecisions):
         finally:
             self._quiet = False
         self._update_buttons()
+
+    def _paint_sides(self) -> None:
+        """The A and B letters in their sides' colours (text colours of the theme)."""
+        for label, name in zip(self.side_labels, ("only_a", "only_b"), strict=True):
+            style = f"font-weight:bold; color:{theme.css(name, self.palette())}"
+            if label.styleSheet() != style:
+                label.setStyleSheet(style)
+
+    def _render_summary(self) -> None:
+        n_open = len(self.open_items())
+        settled = [i for i in self.items if i.settled]
+        rejected = sum(1 for i in settled if not i.reviewed)
+        agreed_pending = sum(1 for i in self.items if not i.needs_review and not i.settled)
+        palette = self.summary.palette()
+        parts = [f"<b style='color:{theme.css('warning', palette)}'>{n_open} open</b>",
+                 f"<b style='color:{theme.css('ok', palette)}'>{len(settled)} settled</b>"]
+        if rejected:
+            parts[-1] += f" ({rejected} rejected)"
+        if agreed_pending:
+            parts.append(f"{agreed_pending} agreed to accept")
+        self.summary.setText(" · ".join(parts) if self.items else "")
+        self.summary.setToolTip("Open: disagreements with no decision yet. Settled: "
+                                "accepted into the reviewed layer, or rejected on every side.")
+        self.buttons["accept_agreed"].setText(
+            f"Accept agreed ({agreed_pending})" if agreed_pending else "Accept agreed")
 
     def _message(self) -> str:
         if self.article_id is None:
@@ -558,7 +572,7 @@ class ReviewPanel(ReviewDecisions):
                              "no annotation here</span>")
                 continue
             label = labels.get(side.label)
-            color = label.color if label else "#999"
+            color = label.color if label else theme.NEUTRAL_FILL
             lname = label.name if label else side.label
             strike = ("<s>", f"</s> <i style='color:{muted}'>rejected</i>") \
                 if side.id in item.rejected else ("", "")
@@ -569,7 +583,7 @@ class ReviewPanel(ReviewDecisions):
         for rev in item.reviewed:
             label = labels.get(rev.label)
             lines.append(
-                f"<span style='color:{_SETTLED.name()}'>✓ accepted</span> by "
+                f"<span style='color:{theme.css('ok', self.detail.palette())}'>✓ accepted</span> by "
                 f"{html.escape(rev.reviewed_by or 'someone')} as "
                 f"<b>{html.escape(label.name if label else rev.label)}</b> — "
                 f"“{html.escape(_elide(rev.text, 100))}”")

@@ -12,7 +12,7 @@ from annotator.qt.find_bar import FindBar
 from annotator.qt.palette import LabelPalette, swatch
 from annotator.qt.pane import Pane
 from annotator.qt.table_model import elide
-from annotator.qt.theme import muted_text, on_palette_change
+from annotator.qt.theme import NEUTRAL_FILL, muted_text, on_palette_change
 from annotator.services.changes import Changes
 
 
@@ -157,7 +157,7 @@ class ArticlePane(Pane):
             if ann is None:
                 continue
             label = wb.label_by_key.get(ann.label)
-            color = label.color if label else "#999"
+            color = label.color if label else NEUTRAL_FILL
             name = label.name if label else ann.label
             part = (f"<span style='color:{color}'>■</span> <b>{html.escape(name)}</b>"
                     f" — {html.escape(ann.annotator)}")
@@ -188,7 +188,7 @@ class ArticlePane(Pane):
                 label = wb.label_by_key.get(hit.label)
                 text = wb.article.text[hit.start:hit.end]
                 short = text if len(text) < 40 else text[:39] + "…"
-                act = menu.addAction(swatch(label.color if label else "#999"),
+                act = menu.addAction(swatch(label.color if label else NEUTRAL_FILL),
                                      f"Select “{short}”")
                 act.triggered.connect(lambda _=False, i=hit.id: wb.select(i))
         menu.addSeparator()

@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from annotator.domain.model import Annotation
 from annotator.qt.pane import Pane
 from annotator.services.changes import Changes
 
@@ -24,20 +25,23 @@ class DiscussionPane(Pane):
         return self.thread
 
     def selection_changed(self) -> None:
+        ann = self._annotation()
         self.thread.show_annotation(self.wb.selected_id, self.wb.analyst or "unknown",
-                                    subject=self._subject())
+                                    subject=self._subject(), by=ann.annotator if ann else "")
+
+    def _annotation(self) -> Annotation | None:
+        wb = self.wb
+        return wb.article.by_id.get(wb.selected_id) if wb.article and wb.selected_id else None
 
     def _subject(self) -> str:
-        wb = self.wb
-        ann = wb.article.by_id.get(wb.selected_id) if wb.article and wb.selected_id else None
+        ann = self._annotation()
         if ann is None:
             return ""
-        label = wb.label_by_key.get(ann.label)
+        label = self.wb.label_by_key.get(ann.label)
         words = " ".join(ann.text.split())
         words = words if len(words) <= 80 else words[:79] + "…"
         return (f"<b>{html.escape(label.name if label else ann.label)}</b> on "
-                f"“{html.escape(words)}” <span style='color:#777'>by "
-                f"{html.escape(ann.annotator)}</span>")
+                f"“{html.escape(words)}”")
 
     def article_changed(self) -> None:
         self.selection_changed()
