@@ -133,6 +133,18 @@ def test_highlighted_text_stays_readable(palette: QPalette) -> None:
     assert failing == []
 
 
+def test_agreement_score_tints_keep_text_readable(palette: QPalette) -> None:
+    """The F1 column's red-to-green tint, over Base, under the table's Text."""
+    from annotator.qt.agreement_pane import score_color
+
+    base = palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorRole.Text).name()
+    worst = min(
+        ratio(text, theme.composite(tint, tint.alpha(), base).name())
+        for tint in (score_color(i / 100, palette) for i in range(101)) if tint is not None)
+    assert worst >= WCAG_TEXT
+
+
 def test_readable_fill_keeps_colours_that_already_read(qapp) -> None:  # type: ignore[no-untyped-def]
     """Only colours that need it change: the default taxonomy is untouched on light,
     the reviewed layer's near-black is lightened (it was 3.4:1 under black text)."""

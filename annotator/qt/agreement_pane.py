@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.csv_safety import neutralise
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import REVIEWED_LAYER, Label
+from annotator.qt import theme
 from annotator.qt.cards import FigureCard
 from annotator.qt.table_model import RIGHT, SORT_ROLE, Column, ColumnTableModel
 from annotator.qt.theme import muted_text, on_palette_change
@@ -86,13 +87,14 @@ def interpret(value: float | None) -> str:
     return "almost perfect agreement"
 
 
-def score_color(value: float | None) -> QColor | None:
-    """A faint red → amber → green tint for a 0–1 score."""
+def score_color(value: float | None, palette: QPalette | None = None) -> QColor | None:
+    """A faint red → amber → green tint for a 0–1 score; the theme's text keeps 4.5:1
+    over it (default: the application palette; the table repaints on a theme change)."""
     if value is None:
         return None
-    v = max(0.0, min(1.0, value))
-    hue = int(120 * v)  # 0 red … 120 green
-    color = QColor.fromHsv(hue, 150, 235)
+    hue = int(120 * max(0.0, min(1.0, value)))  # 0 red … 120 green
+    color = theme.readable_fill(QColor.fromHsv(hue, 150, 235),
+                                palette or QGuiApplication.palette(), 110)
     color.setAlpha(110)
     return color
 
@@ -531,9 +533,9 @@ class AgreementPane(QWidget):
         self._render_table_title()
 
     def _render_table_title(self) -> None:
-        muted = muted_text(self.table_title.palette())
-        self.table_title.setText(f"<b>Span agreement</b> <span style='color:{muted}'>— "
-                                 f"precision, recall and F1 of {self._table_who}</span>")
+        self.table_title.setText(
+            f"<b>Span agreement</b> <span style='color:{muted_text(self.table_title.palette())}'>"
+            f"— precision, recall and F1 of {self._table_who}</span>")
 
     def coefficients(self) -> dict[str, str]:
         """What the cards show: ``cohen``, ``fleiss``, ``alpha`` -> displayed text."""

@@ -156,7 +156,7 @@ class CommentsThread(QWidget):
 
     def _render_heading(self) -> None:
         shown = bool(self._subject and self.annotation_id)
-        by = (f" <span style='color:{theme.muted_text(self.heading.palette())}'>by "
+        by = (f" <span style='color:{theme.muted_text(self.palette())}'>by "
               f"{html.escape(self._by)}</span>") if self._by else ""
         self.heading.setText(f"Discussion of {self._subject}{by}" if shown else "")
         self.heading.setVisible(shown)
@@ -215,7 +215,7 @@ class CommentsThread(QWidget):
         has = self.annotation_id is not None
         self.text.setEnabled(has)
         self.resolve_button.setEnabled(has)
-        muted = theme.muted_text(self.status.palette())
+        muted = theme.muted_text(self.palette())
         if not has or thread is None:
             self.status.setText("<b>Discussion</b>")
             self.entries.setHtml(f"<p style='color:{muted}'>Select an annotation to see its "
@@ -227,13 +227,13 @@ class CommentsThread(QWidget):
         if thread.resolved:
             by = html.escape(thread.resolved_by or "someone")
             when = local_time(thread.resolved_at or "")
-            badge = (f"<span style='color:{theme.css('ok', self.status.palette())}; "
+            badge = (f"<span style='color:{theme.css('ok', self.palette())}; "
                      "font-weight:bold'>✓ Resolved</span>"
                      f" <span style='color:{muted}'>by {by} · {html.escape(when)}</span>")
             self.resolve_button.setText("Unresolve")
             self.resolve_button.setToolTip("Reopen the thread")
         else:
-            badge = (f"<span style='color:{theme.css('warning', self.status.palette())}; "
+            badge = (f"<span style='color:{theme.css('warning', self.palette())}; "
                      "font-weight:bold'>● Open</span>")
             self.resolve_button.setText("Resolve")
             self.resolve_button.setToolTip("Mark the discussion settled")
@@ -244,7 +244,7 @@ class CommentsThread(QWidget):
         self._update_buttons()
 
     def _entries_html(self, thread: Thread) -> str:
-        palette = self.entries.palette()  # the entries sit on the text field's Base
+        palette = self.palette()  # the watched widget's: children may update after it
         if not thread.entries:
             return (f"<p style='color:{theme.muted_text(palette)}'>No comments yet. Ask a question or explain a tag "
                     "below; colleagues see it on this annotation.</p>")

@@ -483,7 +483,7 @@ class ReviewPanel(ReviewDecisions):
         settled = [i for i in self.items if i.settled]
         rejected = sum(1 for i in settled if not i.reviewed)
         agreed_pending = sum(1 for i in self.items if not i.needs_review and not i.settled)
-        palette = self.summary.palette()
+        palette = self.palette()  # the watched widget's: children may update after it
         parts = [f"<b style='color:{theme.css('warning', palette)}'>{n_open} open</b>",
                  f"<b style='color:{theme.css('ok', palette)}'>{len(settled)} settled</b>"]
         if rejected:

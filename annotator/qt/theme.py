@@ -240,6 +240,11 @@ def on_palette_change(widget: QWidget, callback: Callable[[], None]) -> None:
     _PaletteWatcher(widget, callback)
 
 
+def _painted(fill: QColor, alpha: int, base: QColor) -> QColor:
+    """The blend as the screen shows it: 8 bits a channel."""
+    return QColor(composite(fill, alpha, base).name())
+
+
 def readable_fill(color: QColor, palette: QPalette, alpha: int = MAX_FILL_ALPHA) -> QColor:
     """``color``, made lighter or darker until the palette's text stays readable over it.
 
@@ -254,7 +259,7 @@ def readable_fill(color: QColor, palette: QPalette, alpha: int = MAX_FILL_ALPHA)
     lightness = color.lightnessF()
     out = QColor(color)
     room = (lambda: lightness > 0) if step < 0 else (lambda: lightness < 1)
-    while room() and contrast(text, composite(out, alpha, base)) < MIN_CONTRAST:
+    while room() and contrast(text, _painted(out, alpha, base)) < MIN_CONTRAST:
         lightness = min(1.0, max(0.0, lightness + step))
         out = QColor.fromHslF(max(h, 0.0), s, lightness, a)
     return out
