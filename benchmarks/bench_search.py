@@ -173,6 +173,33 @@ def _spans(marked: str) -> list[tuple[int, int]]:
     return out
 
 
+def _bare_kwic(marked: str, n: int = 60) -> list[tuple[int, int, str, str, str]]:
+    """Hits and context read off highlight() output the cheapest way a bare program can:
+    ``str.find`` for the markers, context sliced from the marked text and stripped of
+    markers (no unmarked copy of the whole text)."""
+    from annotator.domain.search_query import HIT_CLOSE, HIT_OPEN
+
+    def strip(piece: str) -> str:
+        return piece.replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
+
+    out, removed, pos = [], 0, 0
+    while (o := marked.find(HIT_OPEN, pos)) >= 0:
+        c = marked.find(HIT_CLOSE, o + 1)
+        start = o - removed
+        lo, hi = max(0, o - n), c + 1 + n
+        left, right = strip(marked[lo:o]), strip(marked[c + 1:hi])
+        while len(left) < n and lo > 0:  # markers of earlier hits in the window
+            lo = max(0, lo - (n - len(left)))
+            left = strip(marked[lo:o])
+        while len(right) < n and hi < len(marked):
+            hi += n - len(right)
+            right = strip(marked[c + 1:hi])
+        out.append((start, start + c - o - 1, marked[o + 1:c], left[-n:], right[:n]))
+        removed += 2
+        pos = c + 1
+    return out
+
+
 def _bare_text_page(raw: sqlite3.Connection, match: str, limit: int) -> list[tuple[Any, ...]]:
     """The same first page with bare sqlite3: FTS5 rows + highlight, KWIC slices, and the
     innermost annotation around each hit (one containment query)."""
@@ -184,28 +211,26 @@ def _bare_text_page(raw: sqlite3.Connection, match: str, limit: int) -> list[tup
         "WHERE article_fts MATCH ? ORDER BY article_fts.rowid", (HIT_OPEN, HIT_CLOSE, match))
     hits: list[list[Any]] = []
     for aid, title, outlet, published, marked in cur:
-        plain = marked.replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
-        for s, e in _spans(marked):
-            hits.append([aid, s, e, plain[s:e], plain[max(0, s - 60):s], plain[e:e + 60],
-                         title, outlet, published, None])
+        for s, e, hit, left, right in _bare_kwic(marked):
+            hits.append([aid, s, e, hit, left, right, title, outlet, published, None, None, None])
             if len(hits) == limit:
                 break
         if len(hits) == limit:
             break
     cur.close()
-    around: dict[tuple[int, int, int], tuple[int, str]] = {}
-    for aid, s, e, ann_id, a_s, a_e in raw.execute(
+    around: dict[tuple[int, int, int], tuple[int, str, str, str]] = {}
+    for aid, s, e, ann_id, label, who, a_s, a_e in raw.execute(
             "WITH h AS MATERIALIZED (SELECT json_extract(value, '$[0]') AS aid, "
             "json_extract(value, '$[1]') AS hs, json_extract(value, '$[2]') AS he "
-            "FROM json_each(?)) SELECT h.aid, h.hs, h.he, a.id, a.start, a.\"end\" FROM h "
-            "JOIN annotation a ON a.article_id = h.aid AND a.start <= h.hs AND a.\"end\" >= h.he",
-            (json.dumps([h[:3] for h in hits]),)):
+            "FROM json_each(?)) SELECT h.aid, h.hs, h.he, a.id, a.label, a.annotator, a.start, "
+            "a.\"end\" FROM h JOIN annotation a ON a.article_id = h.aid AND a.start <= h.hs "
+            "AND a.\"end\" >= h.he", (json.dumps([h[:3] for h in hits]),)):
         best = around.get((aid, s, e))
         if best is None or a_e - a_s < best[0]:
-            around[(aid, s, e)] = (a_e - a_s, ann_id)
-    for h in hits:
+            around[(aid, s, e)] = (a_e - a_s, ann_id, label, who)
+    for h in hits:  # the page shows the annotation's id, label and annotator
         found = around.get((h[0], h[1], h[2]))
-        h[9] = found[1] if found else None
+        h[9:] = list(found[1:]) if found else [None, None, None]
     return [tuple(h) for h in hits]
 
 
@@ -299,6 +324,10 @@ def measure_search(tmp: Path, *, quick: bool = False, repeats: int | None = None
             bare_hits = bare(raw, match, search.PAGE_SIZE)
             assert [(h[0], h[1], h[2]) for h in bare_hits] == \
                 [(h.article_id, h.start, h.end) for h in first.hits], name
+            if scope == "text":  # same KWIC and the same annotation around each hit
+                assert [tuple(h[3:6]) + tuple(h[9:12]) for h in bare_hits] == \
+                    [(h.hit, h.left, h.right, h.annotation_id, h.label, h.annotator)
+                     for h in first.hits], name
             fts_only = _fts_only_sql(scope, articles_needed)
             fts_args: tuple[Any, ...] = (HIT_OPEN, HIT_CLOSE, match) if scope == "text" \
                 else (HIT_OPEN, HIT_CLOSE) * 3 + (match,)

@@ -187,6 +187,73 @@ def offsets_from_highlight(marked: str) -> list[tuple[int, int]]:
     return out
 
 
+KwicHit = tuple[int, int, str, str, str]
+"""``(start, end, hit, left, right)``: code-point offsets into the text, the hit, and up
+to ``n`` code points of context either side."""
+
+
+def _strip_marks(piece: str) -> str:
+    return piece.replace(HIT_OPEN, "").replace(HIT_CLOSE, "") \
+        if HIT_OPEN in piece or HIT_CLOSE in piece else piece
+
+
+def _left_of(marked: str, at: int, n: int) -> str:
+    """The ``n`` unmarked code points before position ``at`` of ``marked``."""
+    lo = max(0, at - n)
+    while True:
+        plain = _strip_marks(marked[lo:at])
+        if len(plain) >= n or lo == 0:
+            return plain[len(plain) - n:] if len(plain) > n else plain
+        lo = max(0, lo - (n - len(plain)))
+
+
+def _right_of(marked: str, at: int, n: int) -> str:
+    """The ``n`` unmarked code points from position ``at`` of ``marked``."""
+    hi = at + n
+    while True:
+        plain = _strip_marks(marked[at:hi])
+        if len(plain) >= n or hi >= len(marked):
+            return plain[:n]
+        hi += n - len(plain)
+
+
+def kwic_from_highlight(marked: str, n: int) -> list[KwicHit]:
+    """The hits of a ``highlight()`` output with their keyword-in-context, read off the
+    marked string itself: no unmarked copy of the whole text is built, so a page costs
+    the few slices it shows (same offsets as :func:`offsets_from_highlight`).
+
+    Precondition: the text had no marker of its own, so markers alternate open/close
+    (:func:`highlight_is_clean`; callers locate hits with :func:`locate` otherwise)."""
+    out: list[KwicHit] = []
+    removed = 0  # markers before the current position
+    pos = 0
+    while True:
+        o = marked.find(HIT_OPEN, pos)
+        if o < 0:
+            return out
+        c = marked.find(HIT_CLOSE, o + 1)
+        if c < 0:
+            return out
+        start = o - removed
+        end = start + (c - o - 1)
+        if end > start:
+            out.append((start, end, marked[o + 1:c], _left_of(marked, o, n),
+                        _right_of(marked, c + 1, n)))
+        removed += 2
+        pos = c + 1
+
+
+def highlight_is_clean(marked: str, text_length: int) -> bool:
+    """True if every marker in ``marked`` was inserted by ``highlight()``: the markers
+    counted equal the code points it added to a text of ``text_length``."""
+    return marked.count(HIT_OPEN) + marked.count(HIT_CLOSE) == len(marked) - text_length
+
+
+def kwic_from_spans(text: str, spans: list[tuple[int, int]], n: int) -> list[KwicHit]:
+    """:data:`KwicHit` for spans located in an unmarked ``text``."""
+    return [(s, e, text[s:e], text[max(0, s - n):s], text[e:e + n]) for s, e in spans]
+
+
 # --- PostgreSQL -------------------------------------------------------------
 
 def _pg_lexeme(word: str, prefix: bool) -> str:

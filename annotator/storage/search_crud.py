@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.exc import DBAPIError
@@ -21,7 +21,14 @@ from sqlmodel import Session
 
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import REVIEWED_LAYER
-from annotator.domain.search_query import HIT_CLOSE, HIT_OPEN, Query, to_fts5, to_tsquery_text
+from annotator.domain.search_query import (
+    HIT_CLOSE,
+    HIT_OPEN,
+    Query,
+    highlight_is_clean,
+    to_fts5,
+    to_tsquery_text,
+)
 
 CONTEXT_WINDOW = 120
 """Code points of article text fetched either side of an annotation hit (for KWIC)."""
@@ -45,13 +52,14 @@ class AnnotationFilter:
         return bool(self.labels or self.annotators or self.reviewed is not None)
 
 
-@dataclass(frozen=True)
-class TextRow:
+class TextRow(NamedTuple):
     article_id: int
     title: str
     outlet: str
     published: str
-    text: str
+    text: str | None
+    """The article text where hits must be located in Python (PostgreSQL, and a text
+    containing a marker), else None."""
     marked: str | None
     """highlight() output (SQLite), None where hits must be located in ``text``."""
 
@@ -130,14 +138,9 @@ def _sqlite_rows(session: Session, sql: str, params: dict[str, object]
     except sqlite3.Error as exc:
         raise DBAPIError(sql, params, exc) from None
     try:
-        while True:
-            try:
-                row = cursor.fetchone()
-            except sqlite3.Error as exc:
-                raise DBAPIError(sql, params, exc) from None
-            if row is None:
-                return
-            yield row
+        yield from cursor
+    except sqlite3.Error as exc:
+        raise DBAPIError(sql, params, exc) from None
     finally:
         cursor.close()
 
@@ -161,27 +164,22 @@ def iter_text_rows(*, session: Session, query: Query, from_article: int,
     if session.get_bind().dialect.name == "sqlite":
         params.update(q=to_fts5(query), open=HIT_OPEN, close=HIT_CLOSE)
         sql = ("SELECT a.id, a.title, a.outlet, a.published, "
-               "highlight(article_fts, 0, :open, :close), "
-               "instr(a.text, :open) + instr(a.text, :close) "
+               "highlight(article_fts, 0, :open, :close), length(a.text) "
                "FROM article_fts CROSS JOIN article a ON a.id = article_fts.rowid "
                f"WHERE article_fts MATCH :q AND article_fts.rowid >= :from_article{where} "
                "ORDER BY article_fts.rowid")
         try:
-            rows = _sqlite_rows(session, sql, params)
-            while True:
-                try:
-                    aid, title, outlet, published, marked, clash = next(rows)
-                except StopIteration:
-                    return
-                plain = str(marked).replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
-                if clash:  # the text itself contains a marker: locate hits in Python
+            for aid, title, outlet, published, marked, length in _sqlite_rows(
+                    session, sql, params):
+                if highlight_is_clean(marked, length):
+                    yield TextRow(aid, title, outlet, published, None, marked)
+                else:  # the text itself contains a marker: locate hits in Python
                     plain = str(session.execute(text("SELECT text FROM article WHERE id = :i"),
                                                 {"i": aid}).scalar())
-                    marked = None
-                yield TextRow(int(aid), str(title), str(outlet), str(published), plain,
-                              None if marked is None else str(marked))
+                    yield TextRow(aid, title, outlet, published, plain, None)
         except DBAPIError as exc:
             raise _refused(session, exc) from None
+        return
     params.update(q=to_tsquery_text(query), limit=batch)
     sql = ("SELECT a.id, a.title, a.outlet, a.published, a.text "
            "FROM article_search s JOIN article a ON a.id = s.article_id "
@@ -267,8 +265,9 @@ def _annotation_context(session: Session, ids: Sequence[str]
                         str(r[6] or "")) for r in rows}
 
 
-@dataclass(frozen=True)
-class SpanRow:
+class SpanRow(NamedTuple):
+    """An annotation around a text hit (a tuple: a page builds a few hundred)."""
+
     annotation_id: str
     annotator: str
     label: str
@@ -298,11 +297,12 @@ def containing_annotations(*, session: Session, hits: Sequence[tuple[int, int, i
            f'SELECT h.aid, h.hs, h.he, a.id, a.annotator, a.label, a.start, a."end", a.facets '
            f"FROM h JOIN annotation a ON a.article_id = h.aid AND a.start <= h.hs "
            f'AND a."end" >= h.he{where}')
-    rows: Any = _sqlite_rows(session, sql, params) if session.get_bind().dialect.name == "sqlite" \
-        else session.execute(text(sql), params)
-    for r in rows:
-        out[(int(r[0]), int(r[1]), int(r[2]))].append(
-            SpanRow(str(r[3]), str(r[4]), str(r[5]), int(r[6]), int(r[7]), str(r[8])))
+    if session.get_bind().dialect.name == "sqlite":
+        rows: Any = _sqlite_rows(session, sql, params)
+    else:
+        rows = session.execute(text(sql), params)
+    for aid, hs, he, *span in rows:
+        out[(aid, hs, he)].append(SpanRow._make(span))
     return out
 
 
