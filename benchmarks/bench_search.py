@@ -218,16 +218,16 @@ def _bare_text_page(raw: sqlite3.Connection, match: str, limit: int) -> list[tup
         if len(hits) == limit:
             break
     cur.close()
-    around: dict[tuple[int, int, int], tuple[int, str, str, str]] = {}
+    around: dict[tuple[int, int, int], tuple[tuple[int, int, str], str, str, str]] = {}
     for aid, s, e, ann_id, label, who, a_s, a_e in raw.execute(
             "WITH h AS MATERIALIZED (SELECT json_extract(value, '$[0]') AS aid, "
             "json_extract(value, '$[1]') AS hs, json_extract(value, '$[2]') AS he "
             "FROM json_each(?)) SELECT h.aid, h.hs, h.he, a.id, a.label, a.annotator, a.start, "
             "a.\"end\" FROM h JOIN annotation a ON a.article_id = h.aid AND a.start <= h.hs "
             "AND a.\"end\" >= h.he", (json.dumps([h[:3] for h in hits]),)):
-        best = around.get((aid, s, e))
-        if best is None or a_e - a_s < best[0]:
-            around[(aid, s, e)] = (a_e - a_s, ann_id, label, who)
+        best = around.get((aid, s, e))  # innermost: shortest, then first, then by id
+        if best is None or (a_e - a_s, a_s, ann_id) < best[0]:
+            around[(aid, s, e)] = ((a_e - a_s, a_s, ann_id), ann_id, label, who)
     for h in hits:  # the page shows the annotation's id, label and annotator
         found = around.get((h[0], h[1], h[2]))
         h[9:] = list(found[1:]) if found else [None, None, None]
