@@ -73,17 +73,34 @@ class Query:
 
 _WORD_RE = re.compile(r"[^\W_]+")
 
+FOLDED_MARKS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF),
+                (0xFE20, 0xFE2F))
+"""The combining diacritical marks (Unicode's five blocks of them) that searching
+ignores, so "cafe" finds "café" and "Müller" finds "Muller". SQLite's FTS5 tokenizer
+folds them itself (``remove_diacritics 2``); PostgreSQL's index applies the same set
+(``annotator_fold``, generated from this tuple) and so does :func:`fold` for locating
+hits, so the engine and the locator always agree on what matches."""
 
-def _fold(word: str) -> str:
-    return unicodedata.normalize("NFC", word.casefold())
+_MARKS_RE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in FOLDED_MARKS) + "]")
+
+
+def fold(word: str) -> str:
+    """A word as searching compares it: case-folded, diacritics dropped, NFC."""
+    folded = word.casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize(
+            "NFC", _MARKS_RE.sub("", unicodedata.normalize("NFD", folded)))
+    return folded
+
+
 
 
 def _words(chunk: str) -> list[str]:
     """The words of ``chunk`` folded as :func:`tokens` folds the text's words."""
     text = unicodedata.normalize("NFC", chunk)
     if any(unicodedata.category(ch).startswith("M") for ch in text):
-        return [_fold(m.group()) for m in _token_re().finditer(text)]
-    return [_fold(w) for w in _WORD_RE.findall(text)]
+        return [fold(m.group()) for m in _token_re().finditer(text)]
+    return [fold(w) for w in _WORD_RE.findall(text)]
 
 
 _LEX = re.compile(r'\s+|"(?P<phrase>[^"]*)"|(?P<quote>")|(?P<word>[^\s"]+)')
@@ -260,12 +277,16 @@ def _pg_lexeme(word: str, prefix: bool) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
 
 
+def term_tsquery_text(t: Term) -> str:
+    """``to_tsquery('simple', …)`` input for one word or phrase (negation left out)."""
+    return " <-> ".join(_pg_lexeme(w, t.prefix and i == len(t.words) - 1)
+                        for i, w in enumerate(t.words))
+
+
 def to_tsquery_text(query: Query) -> str:
     """``to_tsquery('simple', …)`` input; every word is a quoted lexeme."""
     def term_expr(t: Term) -> str:
-        lexemes = [_pg_lexeme(w, t.prefix and i == len(t.words) - 1)
-                   for i, w in enumerate(t.words)]
-        body = " <-> ".join(lexemes)
+        body = term_tsquery_text(t)
         return f"!({body})" if t.negated else f"({body})"
 
     return " | ".join("(" + " & ".join(term_expr(t) for t in clause) + ")"
@@ -293,7 +314,7 @@ def _token_re() -> re.Pattern[str]:
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, folded word)`` for every word of ``text`` (code points)."""
-    return [(m.start(), m.end(), _fold(m.group())) for m in _token_re().finditer(text)]
+    return [(m.start(), m.end(), fold(m.group())) for m in _token_re().finditer(text)]
 
 
 def locate(query: Query, text: str) -> list[tuple[int, int]]:

@@ -25,7 +25,9 @@ from annotator.domain.search_query import (
     HIT_CLOSE,
     HIT_OPEN,
     Query,
+    Term,
     highlight_is_clean,
+    term_tsquery_text,
     to_fts5,
     to_tsquery_text,
 )
@@ -180,11 +182,10 @@ def iter_text_rows(*, session: Session, query: Query, from_article: int,
         except DBAPIError as exc:
             raise _refused(session, exc) from None
         return
-    params.update(q=to_tsquery_text(query), limit=batch)
-    sql = ("SELECT a.id, a.title, a.outlet, a.published, a.text "
-           "FROM article_search s JOIN article a ON a.id = s.article_id "
-           "WHERE s.doc @@ to_tsquery('simple', :q) AND s.article_id >= :from_article"
-           f"{where} ORDER BY s.article_id LIMIT :limit")
+    params["limit"] = batch
+    sql = ("SELECT a.id, a.title, a.outlet, a.published, a.text FROM article a "
+           f"WHERE a.id IN ({_pg_matching_articles(query, params)}) "
+           f"AND a.id >= :from_article{where} ORDER BY a.id LIMIT :limit")
     while True:
         got = _run(session, sql, params)
         for r in got:
@@ -192,6 +193,31 @@ def iter_text_rows(*, session: Session, query: Query, from_article: int,
         if len(got) < batch:
             return
         params["from_article"] = int(str(got[-1][0])) + 1
+
+
+def _pg_matching_articles(query: Query, params: dict[str, object]) -> str:
+    """The ids of the articles matching ``query`` as one document, over their chunks.
+
+    An article is indexed in chunks (``article_search_chunk``): each word or phrase is
+    matched against the chunks, and the query's AND / NOT / OR are set operations on
+    article ids (INTERSECT / EXCEPT / UNION), so "Qatar Egypt" finds an article with
+    Qatar in its first chunk and Egypt in its last, and "-Hamas" excludes an article
+    with Hamas in any chunk.
+    """
+    def term_ids(term: Term) -> str:
+        name = f"t{len(params)}"
+        params[name] = term_tsquery_text(term)
+        return (f"SELECT article_id FROM article_search_chunk "
+                f"WHERE doc @@ to_tsquery('simple', :{name})")
+
+    clauses = []
+    for clause in query.clauses:
+        expr = " INTERSECT ".join(term_ids(t) for t in clause if not t.negated)
+        for t in clause:
+            if t.negated:
+                expr = f"({expr}) EXCEPT ({term_ids(t)})"
+        clauses.append(f"({expr})")
+    return " UNION ".join(clauses)
 
 
 def annotation_rows(*, session: Session, query: Query,

@@ -142,31 +142,94 @@ def ensure_sqlite(conn: Connection) -> bool:
 
 # --- PostgreSQL ---------------------------------------------------------------
 
+PG_CHUNK_STEP = 30_000
+"""Code points between the starts of an article's index chunks."""
+PG_CHUNK_OVERLAP = 2_000
+"""Each chunk reaches this far into the next, so a phrase across a boundary lies inside
+one chunk (any match shorter than ``OVERLAP - 2 * SNAP`` code points). A chunk of at
+most 32,000 code points has at most 16,000 words: under PostgreSQL's cap of 16,383
+positions per tsvector (past it phrase matching breaks) and far under its 1 MB size."""
+PG_CHUNK_SNAP = 256
+"""A chunk starts after the first whitespace within this many code points of its
+nominal start and ends before the last one within as many of its nominal end, so no
+word is cut (a run without whitespace that long is cut where it falls)."""
 PG_MAX_FALLBACK_CHARS = 250_000
+"""An annotation field (claim, mention, note) is one tsvector; one over the 1 MB limit
+is indexed on its first 250,000 characters instead of refusing the write."""
 
-PG_SCRIPT = f"""
-CREATE TABLE IF NOT EXISTS article_search (
-  article_id integer PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
-  doc tsvector NOT NULL);
-CREATE INDEX IF NOT EXISTS ix_article_search_doc ON article_search USING gin (doc);
+
+def pg_diacritics_class() -> str:
+    """The bracket expression of the combining diacritical marks folded away, the same
+    set :func:`annotator.domain.search_query.fold` drops (generated from it)."""
+    from annotator.domain.search_query import FOLDED_MARKS
+
+    return "[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in FOLDED_MARKS) + "]"
+
+
+def _pg_script() -> str:
+    step, reach, snap = PG_CHUNK_STEP, PG_CHUNK_STEP + PG_CHUNK_OVERLAP, PG_CHUNK_SNAP
+    return rf"""
+DROP TRIGGER IF EXISTS article_search_sync ON article;
+DROP TABLE IF EXISTS article_search;
+CREATE TABLE IF NOT EXISTS article_search_chunk (
+  article_id integer NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+  chunk integer NOT NULL,
+  doc tsvector NOT NULL,
+  PRIMARY KEY (article_id, chunk));
+CREATE INDEX IF NOT EXISTS ix_article_search_chunk_doc ON article_search_chunk USING gin (doc);
 CREATE TABLE IF NOT EXISTS annotation_search (
   annotation_id varchar(36) PRIMARY KEY REFERENCES annotation(id) ON DELETE CASCADE,
   doc tsvector NOT NULL);
 CREATE INDEX IF NOT EXISTS ix_annotation_search_doc ON annotation_search USING gin (doc);
-CREATE OR REPLACE FUNCTION annotator_tsv(body text) RETURNS tsvector LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION annotator_fold(body text) RETURNS text LANGUAGE plpgsql
+IMMUTABLE AS $$
 DECLARE t text := coalesce(body, '');
 BEGIN
   IF current_setting('server_encoding') = 'UTF8' THEN
-    t := normalize(t, NFC);
+    t := normalize(regexp_replace(normalize(t, NFD), '{pg_diacritics_class()}', '', 'g'), NFC);
   END IF;
+  RETURN t;
+END $$;
+CREATE OR REPLACE FUNCTION annotator_tsv(body text) RETURNS tsvector LANGUAGE plpgsql AS $$
+DECLARE t text := annotator_fold(body);
+BEGIN
   RETURN to_tsvector('simple', t);
 EXCEPTION WHEN program_limit_exceeded THEN
   RETURN to_tsvector('simple', left(t, {PG_MAX_FALLBACK_CHARS}));
 END $$;
+CREATE OR REPLACE FUNCTION annotator_index_article(art integer, body text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  t text := annotator_fold(body);
+  n integer := length(t);
+  s integer := 1;
+  k integer := 0;
+  more boolean;
+  piece text;
+  cut integer;
+BEGIN
+  DELETE FROM article_search_chunk WHERE article_id = art;
+  LOOP
+    piece := substr(t, s, {reach});
+    more := s + {reach} <= n;
+    IF s > 1 THEN  -- start after a whitespace near the start (the chunk before covers it)
+      cut := regexp_instr(left(piece, {snap}), '\s');
+      IF cut > 0 THEN piece := substr(piece, cut + 1); END IF;
+    END IF;
+    IF more THEN  -- end at a whitespace near the end
+      cut := regexp_instr(reverse(right(piece, {snap})), '\s');
+      IF cut > 0 THEN piece := left(piece, length(piece) - cut); END IF;
+    END IF;
+    INSERT INTO article_search_chunk(article_id, chunk, doc)
+      VALUES (art, k, to_tsvector('simple', piece));
+    EXIT WHEN NOT more;
+    s := s + {step};
+    k := k + 1;
+  END LOOP;
+END $$;
 CREATE OR REPLACE FUNCTION article_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO article_search(article_id, doc) VALUES (NEW.id, annotator_tsv(NEW.text))
-  ON CONFLICT (article_id) DO UPDATE SET doc = EXCLUDED.doc;
+  PERFORM annotator_index_article(NEW.id, NEW.text);
   RETURN NULL;
 END $$;
 CREATE OR REPLACE FUNCTION annotation_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -181,15 +244,13 @@ BEGIN
   ON CONFLICT (annotation_id) DO UPDATE SET doc = EXCLUDED.doc;
   RETURN NULL;
 END $$;
-DROP TRIGGER IF EXISTS article_search_sync ON article;
 CREATE TRIGGER article_search_sync AFTER INSERT OR UPDATE OF text ON article
   FOR EACH ROW EXECUTE FUNCTION article_search_sync();
 DROP TRIGGER IF EXISTS annotation_search_sync ON annotation;
 CREATE TRIGGER annotation_search_sync
   AFTER INSERT OR UPDATE OF text, note, source_start, source_end, article_id ON annotation
   FOR EACH ROW EXECUTE FUNCTION annotation_search_sync();
-INSERT INTO article_search(article_id, doc) SELECT id, annotator_tsv(text) FROM article
-  ON CONFLICT (article_id) DO UPDATE SET doc = EXCLUDED.doc;
+SELECT annotator_index_article(id, text) FROM article;
 INSERT INTO annotation_search(annotation_id, doc)
   SELECT a.id, annotator_tsv(a.text) || annotator_tsv({_MENTION.format(a='a', t='ar.text')})
          || annotator_tsv(a.note)
@@ -197,14 +258,18 @@ INSERT INTO annotation_search(annotation_id, doc)
   ON CONFLICT (annotation_id) DO UPDATE SET doc = EXCLUDED.doc;
 """
 
+
 PG_DROP = """
 DROP TRIGGER IF EXISTS annotation_search_sync ON annotation;
 DROP TRIGGER IF EXISTS article_search_sync ON article;
 DROP FUNCTION IF EXISTS annotation_search_sync();
 DROP FUNCTION IF EXISTS article_search_sync();
+DROP FUNCTION IF EXISTS annotator_index_article(integer, text);
 DROP TABLE IF EXISTS annotation_search;
+DROP TABLE IF EXISTS article_search_chunk;
 DROP TABLE IF EXISTS article_search;
 DROP FUNCTION IF EXISTS annotator_tsv(text);
+DROP FUNCTION IF EXISTS annotator_fold(text);
 """
 
 
@@ -224,7 +289,8 @@ def _pg_statements(script: str) -> list[str]:
 
 
 def install_postgresql(conn: Connection) -> None:
-    for stmt in _pg_statements(PG_SCRIPT):
+    """Create (or bring up to date) the tables, functions and triggers; re-index all."""
+    for stmt in _pg_statements(_pg_script()):
         conn.exec_driver_sql(stmt)
 
 
