@@ -86,7 +86,8 @@ def test_pg_index_covers_every_chunk(db_url: str, tmp_path: Path) -> None:
 
 def test_diacritics_fold_in_text_and_annotations(project: Project, tmp_path: Path) -> None:
     aid, text = _import(project, tmp_path, "d.txt",
-                        "Herr Mu\u0308ller met the cafe\u0301 owner in Zürich. Muller too.\n")
+                        "Herr Mu\u0308ller met the cafe\u0301 owner in Zürich. Muller too. "
+                        "STRASSE, Straße.\n")
     tag_phrase(project, aid, text, "ana", "named_person", "Zürich")
     hits = [h.hit for h in iter_hits(project, "muller", scope="text")]
     assert hits == ["Mu\u0308ller", "Muller"]
@@ -94,6 +95,7 @@ def test_diacritics_fold_in_text_and_annotations(project: Project, tmp_path: Pat
     assert [h.hit for h in iter_hits(project, "zurich", scope="annotations")] == ["Zürich"]
     assert [h.hit for h in iter_hits(project, '"the café owner"', scope="text")] == \
         ["the cafe\u0301 owner"]
+    assert [h.hit for h in iter_hits(project, "straße", scope="text")] == ["Straße"]
 
 
 def test_fold_is_what_the_locator_and_postgresql_share() -> None:

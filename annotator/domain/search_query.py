@@ -85,8 +85,11 @@ _MARKS_RE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in FOLDED_MAR
 
 
 def fold(word: str) -> str:
-    """A word as searching compares it: case-folded, diacritics dropped, NFC."""
-    folded = word.casefold()
+    """A word as searching compares it: lower-cased, diacritics dropped, NFC.
+
+    ``lower()``, not ``casefold()``: both engines lower-case by simple mappings (FTS5's
+    unicode61, PostgreSQL's ``lower``), so "straße" must stay "straße" to be found."""
+    folded = word.lower()
     if not folded.isascii():
         folded = unicodedata.normalize(
             "NFC", _MARKS_RE.sub("", unicodedata.normalize("NFD", folded)))
