@@ -265,14 +265,24 @@ class Qt:
 # ------------------------------------------------------------------- results
 
 def ratio_result(name: str, app_runs: Sequence[float], base_runs: Sequence[float], *,
-                 target: float | None, **extra: Any) -> dict[str, Any]:
+                 target: float | None, paired: bool = False, **extra: Any) -> dict[str, Any]:
     """A time figure: median app time / median baseline time, checked against ``target``.
 
     ``target`` None makes it report-only (``ok`` null, ignored by ``all_ok``).
+    ``paired``: the runs are rounds of :func:`interleave` (app and baseline back to
+    back); the ratio is then the median of the per-round ratios, which a load burst
+    spanning one round moves far less than it moves either median.
     """
     app_s = statistics.median(app_runs)
     base_s = statistics.median(base_runs)
     ratio = app_s / base_s if base_s > 0 else math.inf
+    if paired:
+        per_round = [a / b if b > 0 else math.inf
+                     for a, b in zip(app_runs, base_runs, strict=True)]
+        extra = {"ratio_of_medians": round(ratio, 3),
+                 "ratio_spread": [round(min(per_round), 3), round(max(per_round), 3)],
+                 **extra}
+        ratio = statistics.median(per_round)
     res: dict[str, Any] = {
         "kind": "ratio",
         "app_s": round(app_s, 5),

@@ -98,3 +98,16 @@ def test_interleave_rotates_the_order_every_round(bench) -> None:
                                "bare": lambda: calls.append("bare") or 2.0}, 4)
     assert calls == ["app", "bare", "bare", "app", "app", "bare", "bare", "app"]
     assert runs == {"app": [1.0] * 4, "bare": [2.0] * 4}
+
+
+def test_paired_ratio_is_the_median_of_per_round_ratios(bench) -> None:
+    """A load burst that slows one round (both sides) moves the paired ratio less
+    than the ratio of medians; the spread of the rounds is kept for the report."""
+    harness, _ = bench
+    app = [1.2, 2.4, 1.2, 1.3, 2.6]    # rounds 2 and 5 ran under load
+    base = [1.0, 2.0, 1.0, 1.0, 2.0]
+    r = harness.ratio_result("export_100k", app, base, target=1.5, paired=True)
+    assert r["ratio"] == 1.2 and r["value"] == 1.2 and r["ok"] is True
+    assert r["ratio_spread"] == [1.2, 1.3]
+    assert r["ratio_of_medians"] == 1.3 / 1.0
+    assert harness.ratio_result("x", app, base, target=1.5)["ratio"] == 1.3

@@ -48,7 +48,7 @@ from datetime import datetime
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TextIO
 from urllib.parse import urlsplit
 
 from sqlalchemy import literal, select, update
@@ -1555,14 +1555,14 @@ def _iter_annotations(session: Session, article_id: int, tick: _Ticker,
 
 
 @contextmanager
-def _atomic_text(path: Path) -> Iterator[io.TextIOBase]:
+def _atomic_text(path: Path) -> Iterator[TextIO]:
     """A text file written under a temporary name and renamed into place at the end;
     removed instead on any error, so nothing is left half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            yield fh  # type: ignore[misc]
+            yield fh
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -1617,11 +1617,10 @@ def export_annotations(
     spec = get_format(fmt)
     out = Path(output)
     tick = _Ticker(progress, cancelled, lo=0, hi=500)
-    if spec.shape == "rows":
-        buf = io.StringIO(newline="")
-        n = export_csv(project, buf, article_id=article_id)
-        tick.check()
-        _write_atomic(out, buf.getvalue().encode("utf-8"))
+    if spec.shape == "rows":  # streamed to the file, a batch of rows at a time
+        with _atomic_text(out) as fh:
+            n = export_csv(project, fh, article_id=article_id, cancelled=cancelled)
+            tick.check()
         tick.finish()
         return ExportReport([str(out)], 0, n)
     try:

@@ -271,20 +271,39 @@ def iter_article_texts(
         yield row[0], row[1], row[2]
 
 
+def list_article_titles(
+    *, session: Session, article_id: int | None = None
+) -> list[tuple[int, str]]:
+    """``(id, title)`` of every article (or one), in id order (no texts loaded)."""
+    stmt = select(_ART.id, _ART.title).order_by(_ART.id)
+    if article_id is not None:
+        stmt = stmt.where(_ART.id == article_id)
+    return [(row[0], row[1]) for row in session.execute(stmt)]
+
+
+def article_text(*, session: Session, article_id: int) -> str:
+    """One article's stored text ("" if there is no such article)."""
+    text = session.execute(select(_ART.text).where(_ART.id == article_id)).scalar()
+    return text or ""
+
+
 EXPORT_COLUMNS = (
     _A.id, _A.annotator, _L.name, _A.start, _A.end, _A.text, _A.source_start, _A.source_end,
     _A.note, _A.created_at, _A.updated_at, _A.label, _A.facets,
 )
 
 
-def iter_export_rows(
-    *, session: Session, article_id: int, batch: int = 10_000
-) -> Iterator[tuple[Any, ...]]:
-    """One article's annotations for export, ordered by start, streamed in batches."""
-    result = session.execute(
-        select(*EXPORT_COLUMNS).join(LabelRow, _L.key == _A.label)
-        .where(_A.article_id == article_id)
-        .order_by(_A.start, _A.end, _A.id)
-        .execution_options(yield_per=batch)
-    )
-    yield from result
+def iter_export_batches(
+    *, session: Session, article_id: int, batch: int = 5_000
+) -> Iterator[Sequence[Any]]:
+    """One article's annotations for export (:data:`EXPORT_COLUMNS`), ordered by start,
+    as lists of at most ``batch`` rows.
+
+    Executed on the session's Core connection, streamed (``yield_per``): plain rows,
+    no ORM result processing per row, at most one batch in memory.
+    """
+    stmt = (select(*EXPORT_COLUMNS).join(LabelRow, _L.key == _A.label)
+            .where(_A.article_id == article_id)
+            .order_by(_A.start, _A.end, _A.id)
+            .execution_options(yield_per=batch))
+    yield from session.connection().execute(stmt).partitions()
