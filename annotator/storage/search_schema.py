@@ -13,12 +13,15 @@ inserts). An external-content FTS5 ``delete`` must be given the *old* values, so
 article's annotations are deleted (and de-indexed) before the article row goes, and a
 change of an article's text re-indexes its annotations' mentions.
 
-PostgreSQL: ``article_search`` and ``annotation_search`` tables of ``tsvector``
-(``'simple'`` configuration: no stemming, as in SQLite; text NFC-normalised first, so
-a decomposed "café" matches a typed one) with GIN indexes, filled by
+PostgreSQL: ``article_search_chunk`` and ``annotation_search`` tables of ``tsvector``
+(``'simple'`` configuration: no stemming, as in SQLite; text folded first by
+``annotator_fold`` — NFD, combining diacritics dropped, NFC — as the Python locator
+folds words, so "cafe" finds "café" typed or decomposed) with GIN indexes, filled by
 PL/pgSQL triggers; rows follow their article/annotation by ``ON DELETE CASCADE``.
-A text whose tsvector would exceed PostgreSQL's 1 MB limit is indexed on its first
-250,000 characters instead of refusing the write.
+An article is indexed in overlapping chunks (``annotator_index_article``; sizes
+below) so a text of any length is indexed whole: one tsvector is limited to 1 MB and
+caps word positions at 16,383, past which phrases are not found. An annotation field
+whose tsvector would exceed 1 MB is indexed on its first 250,000 characters.
 
 A later migration that recreates ``article`` or ``annotation`` (Alembic batch mode on
 SQLite copies the table, dropping its triggers and renumbering rowids) is repaired by
