@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
+import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -42,6 +43,33 @@ def tag_phrase(project, aid: int, text: str, annotator: str, label: str,  # type
     return change.after
 
 
+def import_article(project, tmp_path: Path, text: str, *, name: str = "a.txt",  # type: ignore[no-untyped-def]
+                   outlet: str = "") -> tuple[int, str]:
+    """Import ``text`` as the file ``name`` through the services: its id and stored text."""
+    from annotator.services import articles
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    (item,) = articles.import_files(project, [path], outlet=outlet).imported
+    return item.article_id, articles.get_article(project, item.article_id).text
+
+
+def open_window(qtbot, url, analyst: str, *, activate: bool = False):  # type: ignore[no-untyped-def]
+    """The real main window on ``url`` (a path or database URL) as ``analyst``, shown."""
+    from annotator.app import create_window, settings
+
+    s = settings()
+    s.setValue("analyst/name", analyst)
+    s.sync()
+    win = create_window(url)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    if activate:
+        win.activateWindow()
+    return win
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():  # type: ignore[no-untyped-def]
     from .pg_server import Cluster
@@ -62,12 +90,29 @@ def db_url(request, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
     """A fresh database on each backend: a SQLite file, and a real PostgreSQL server."""
     if request.param == "sqlite":
         return str(tmp_path / "project.sqlite")
+    return pg_database(request)
+
+
+def pg_database(request) -> str:  # type: ignore[no-untyped-def]
+    """A fresh, empty database on the suite's real PostgreSQL server (skipped where no
+    server can be started; a failure under CI)."""
     cluster = request.getfixturevalue("pg_cluster")
     if not cluster.url:
         if os.environ.get("CI"):
             pytest.fail(cluster.reason)
         pytest.skip(cluster.reason)
     return str(cluster.new_database())
+
+
+FOUNDATION = Path(__file__).parent / "fixtures" / "foundation-0001.sqlite"
+"""A project file of the first schema (0001), with the seed article tagged."""
+
+
+def old_database(tmp_path: Path) -> Path:
+    """A copy of :data:`FOUNDATION` to upgrade (the fixture itself stays untouched)."""
+    db = tmp_path / "old.sqlite"
+    shutil.copy(FOUNDATION, db)
+    return db
 
 
 @pytest.fixture
@@ -89,15 +134,7 @@ def seed_text() -> str:
 @pytest.fixture
 def window(qtbot, db_path: Path):  # type: ignore[no-untyped-def]
     """The real main window on a fresh database (seeded), analyst name set."""
-    from annotator.app import create_window, settings
-
-    s = settings()
-    s.setValue("analyst/name", "Ana Analyst")
-    s.sync()
-    win = create_window(db_path)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, db_path, "Ana Analyst")
     yield win
     win.close()
     win.project.close()

@@ -25,19 +25,14 @@ from annotator.qt.database_dialog import (
 from annotator.services import articles, connection
 from annotator.services.project import Project
 
-from .conftest import SEED
+from .conftest import SEED, pg_database
 from .pg_server import _free_port
 
 
 @pytest.fixture
 def pg_url(request) -> str:  # type: ignore[no-untyped-def]
     """A fresh, empty database on the real test server."""
-    cluster = request.getfixturevalue("pg_cluster")
-    if not cluster.url:
-        if os.environ.get("CI"):
-            pytest.fail(cluster.reason)
-        pytest.skip(cluster.reason)
-    return str(cluster.new_database())
+    return pg_database(request)
 
 
 @pytest.fixture

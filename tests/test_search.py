@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from annotator.services.project import Project
 from annotator.services.search import SearchFilters, iter_hits, search
 from annotator.storage import search_crud
 
-from .conftest import tag_phrase
+from .conftest import import_article, old_database, tag_phrase
 
 TEXT = ("😀 A senior Qatari official said the ceasefire talks were close.\n"
         "𠀋 Officials in Doha said the ceasefire would hold; 北京 sources disagreed.\n"
@@ -30,10 +29,7 @@ TEXT = ("😀 A senior Qatari official said the ceasefire talks were close.\n"
 
 def _article(project: Project, tmp_path: Path, text: str = TEXT, *, name: str = "a.txt",
              outlet: str = "") -> tuple[int, str]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    (item,) = articles.import_files(project, [path], outlet=outlet).imported
-    return item.article_id, articles.get_article(project, item.article_id).text
+    return import_article(project, tmp_path, text, name=name, outlet=outlet)
 
 
 def _hits(project: Project, q: str, **kw: object) -> list:
@@ -231,10 +227,7 @@ def test_cli_search_records(db_url: str, tmp_path: Path) -> None:
 
 
 def test_migration_indexes_existing_file(tmp_path: Path) -> None:
-    fixture = Path(__file__).parent / "fixtures" / "foundation-0001.sqlite"
-    db = tmp_path / "old.sqlite"
-    shutil.copy(fixture, db)
-    project = Project(db)
+    project = Project(old_database(tmp_path))
     try:
         (summary,) = articles.list_articles(project)
         anns = articles.load_annotations(project, summary.id)

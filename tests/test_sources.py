@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -22,16 +21,15 @@ from annotator.services.project import Project
 from annotator.services.resources import RESOURCES
 from annotator.storage import crud, source_crud
 
+from .conftest import import_article, old_database
+
 TEXT = ("Special Envoy Steve Witkoff said talks would resume. A senior Qatari official "
         "said Hamas had agreed. Witkoff's aides denied it. Axios reported the draft.\n")
 
 
 def _article(project: Project, tmp_path: Path, text: str = TEXT, *, name: str = "a.txt",
              outlet: str = "Reuters") -> tuple[int, str]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    (item,) = articles.import_files(project, [path], outlet=outlet).imported
-    return item.article_id, articles.get_article(project, item.article_id).text
+    return import_article(project, tmp_path, text, name=name, outlet=outlet)
 
 
 def _claim(project: Project, aid: int, text: str, label: str, claim: str, mention: str,
@@ -315,10 +313,7 @@ def test_offline_merge_brings_entries_names_notes_and_hand_links(tmp_path: Path,
 
 
 def test_migration_backfills_existing_annotations(tmp_path: Path) -> None:
-    fixture = Path(__file__).parent / "fixtures" / "foundation-0001.sqlite"
-    db = tmp_path / "old.sqlite"
-    shutil.copy(fixture, db)
-    project = Project(db)
+    project = Project(old_database(tmp_path))
     try:
         (summary,) = articles.list_articles(project)
         with_mention = [a for a in articles.load_annotations(project, summary.id)

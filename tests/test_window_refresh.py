@@ -10,20 +10,9 @@ from annotator.services import annotate, articles
 from annotator.services.project import Project
 from annotator.storage import crud
 
-from .conftest import tag_phrase
+from .conftest import open_window, tag_phrase
 
-
-def _window(qtbot, url: str, name: str):  # type: ignore[no-untyped-def]
-    from annotator.app import create_window, settings
-
-    s = settings()
-    s.setValue("analyst/name", name)
-    s.sync()
-    win = create_window(url)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+_window = open_window
 
 
 def _formats_at(win, cp: int) -> list:  # type: ignore[no-untyped-def]

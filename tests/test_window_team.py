@@ -9,19 +9,11 @@ from PySide6.QtCore import Qt
 from annotator.services import annotate, articles
 from annotator.services.project import Project
 
+from .conftest import open_window
+
 
 def _window(qtbot, url: str, name: str):  # type: ignore[no-untyped-def]
-    from annotator.app import create_window, settings
-
-    s = settings()
-    s.setValue("analyst/name", name)
-    s.sync()
-    win = create_window(url)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    return win
+    return open_window(qtbot, url, name, activate=True)
 
 
 def _tag(win, phrase: str, key: str) -> str:  # type: ignore[no-untyped-def]
