@@ -240,9 +240,12 @@ def on_palette_change(widget: QWidget, callback: Callable[[], None]) -> None:
     _PaletteWatcher(widget, callback)
 
 
-def _painted(fill: QColor, alpha: int, base: QColor) -> QColor:
-    """The blend as the screen shows it: 8 bits a channel."""
-    return QColor(composite(fill, alpha, base).name())
+def _blend_contrast(text: QColor, fill: QColor, alpha: int, base: QColor) -> float:
+    """Contrast of ``text`` over ``fill`` blended on ``base``: the lower of the exact
+    blend and the blend as the screen shows it (8 bits a channel), so rounding either
+    way still keeps the ratio."""
+    exact = composite(fill, alpha, base)
+    return min(contrast(text, exact), contrast(text, QColor(exact.name())))
 
 
 def readable_fill(color: QColor, palette: QPalette, alpha: int = MAX_FILL_ALPHA) -> QColor:
@@ -259,7 +262,7 @@ def readable_fill(color: QColor, palette: QPalette, alpha: int = MAX_FILL_ALPHA)
     lightness = color.lightnessF()
     out = QColor(color)
     room = (lambda: lightness > 0) if step < 0 else (lambda: lightness < 1)
-    while room() and contrast(text, _painted(out, alpha, base)) < MIN_CONTRAST:
+    while room() and _blend_contrast(text, out, alpha, base) < MIN_CONTRAST:
         lightness = min(1.0, max(0.0, lightness + step))
         out = QColor.fromHslF(max(h, 0.0), s, lightness, a)
     return out
