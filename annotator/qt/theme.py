@@ -261,8 +261,8 @@ def readable_fill(color: QColor, palette: QPalette, alpha: int = MAX_FILL_ALPHA)
     h, s, a = color.hslHueF(), color.hslSaturationF(), color.alphaF()
     lightness = color.lightnessF()
     out = QColor(color)
-    room = (lambda: lightness > 0) if step < 0 else (lambda: lightness < 1)
-    while room() and _blend_contrast(text, out, alpha, base) < MIN_CONTRAST:
+    while (0 < lightness if step < 0 else lightness < 1) \
+            and _blend_contrast(text, out, alpha, base) < MIN_CONTRAST:
         lightness = min(1.0, max(0.0, lightness + step))
         out = QColor.fromHslF(max(h, 0.0), s, lightness, a)
     return out
