@@ -30,12 +30,12 @@ def _huge_text() -> str:
         w = f"w{len(words) % 700}"
         words.append(w)
         size += len(w) + 1
-    text = " ".join(words)
-    # "alpha beta" across the nominal start of chunk 1 (code point STEP)
-    cut = STEP - 3
-    text = text[:cut] + " alpha beta " + text[cut:]
-    text = "epsilon " + text + " zeta gamma delta\n"
-    return text
+    text = "epsilon " + " ".join(words)
+    # "alpha beta" with the nominal start of chunk 1 (code point STEP) inside "alpha"
+    q = text.rindex(" ", 0, STEP - 3) + 1
+    text = text[:q] + " " * (STEP - 3 - q) + "alpha beta " + text[q:]
+    assert text.index("alpha") < STEP < text.index("beta")
+    return text + " zeta gamma delta\n"
 
 
 def _import(project: Project, tmp_path: Path, name: str, body: str) -> tuple[int, str]:
