@@ -207,9 +207,18 @@ class _Sentence:
                                 return (before, words[end - 1][1]), new_cue
                         elif first_word[:1].isupper() and all(
                                 text[words[x][0]:words[x][1]][:1].isupper()
+                                or text[words[x][0]:words[x][1]] in ("(", ")", "-")
                                 for x in range(k + 1, j + 1)):
-                            # "his top aide, Tad Devine, told": the name between commas
+                            # "his top aide, Tad Devine, told", "…, Gov. John Kasich
+                            # (R-OH), said": the name between commas
                             return (words[k + 1][0], words[j][1]), new_cue
+                        elif first_word[:1].isupper() and first_word.endswith(("’", "'", "’s",
+                                                                               "'s")):
+                            # "Jeff Weaver, Sanders’ campaign manager, said": a possessive
+                            # appositive after the name
+                            before = self._name_before(words, k)
+                            if before is not None:
+                                return (before, words[end - 1][1]), new_cue
                     return None
                 break
             if n > 0 and low in _VERBISH:
@@ -369,6 +378,10 @@ def _read_sentence(st: _Sentence) -> Iterable[_Raw]:
         if raw.cue and raw.content[-1][0] >= raw.cue[1]:
             taken.append((raw.cue[1], raw.content[-1][0] + 1))
     if not out:
+        raw_in = _in_source(st)
+        if raw_in is not None:
+            out.append(raw_in)
+    if not out:
         hp = _HEDGED_PASSIVE_RE.search(text, st.s, st.e)
         if hp and not _inside_quote(st.quotes, hp.start(), hp.end()):
             left = st.source_left(hp.start())
@@ -378,6 +391,46 @@ def _read_sentence(st: _Sentence) -> Iterable[_Raw]:
                                 lx.DISTANCING, 0.5, [f"hedged passive {hp.group()!r}"],
                                 (st.s, st.e), st.paragraph, hedged=True))
     return out
+
+
+_IN_SOURCE = re.compile(
+    r"\b[Ii]n\s+((?:a|an|the|this|that|his|her|their|its|our|[A-Z][\w’'.\-/&]*)\b"
+    r"[^,.;:“”\"]{0,120}?)(?=\s*(?:,|[.!?]?\s*$))")
+_IN_TAIL_WORDS = 4
+"""Words allowed after the noun: "poll released Monday", "survey conducted last week"."""
+
+
+def _in_source(st: _Sentence) -> _Raw | None:
+    """ "In an NBC News poll released Monday, 50 percent …" / "… lead in the polls." /
+    "in Bolton’s view": *in* + a poll, report, view or words names the source; the rest
+    of the sentence is the claim. Only at the start or at the end of a sentence, where
+    the phrase frames the whole claim (not "the figures in the report were wrong")."""
+    text = st.text
+    lead = re.match(r"[\s“\"‘(]*", text[st.s:st.e])
+    start = st.s + (lead.end() if lead else 0)
+    end = st.e
+    while end > start and text[end - 1] in " .!?\n":
+        end -= 1
+    for m in _IN_SOURCE.finditer(text, start, st.e):
+        src = _strip(text, m.start(1), m.end(1), trail=_TRAIL)
+        words = [w.lower() for w in re.findall(r"[\w’'\-]+", text[src[0]:src[1]])]
+        heads = [i for i, w in enumerate(words) if w in lx.IN_SOURCE_NOUNS]
+        if not heads or len(words) - 1 - heads[-1] > _IN_TAIL_WORDS or len(words) > 12 \
+                or any(w in ("to", "at", "of") for w in words[:heads[-1]]) \
+                or _inside_quote(st.quotes, m.start(), m.end()):
+            continue
+        if m.start() == start and text.startswith(",", m.end()):
+            content = _strip(text, m.end() + 1, st.e, lead=" ,", trail=" .!?")
+        elif m.end() >= end and m.start() > start:
+            content = _strip(text, start, m.start(), trail=" ,;:")
+        else:
+            continue
+        if content[1] - content[0] < 12:
+            continue
+        return _Raw((content,), src, (m.start(), m.start() + 2), lx.NEUTRAL, 0.6,
+                    [f"'in' + {words[heads[-1]]!r} names the source"], (st.s, st.e),
+                    st.paragraph)
+    return None
 
 
 def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
@@ -407,7 +460,9 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
             return None
         before = text[st.s:c0].strip(" ,")
         if not before or len(before.split()) <= 1:
-            comma = text.find(",", src[1], st.e)
+            # "According to Trump, he was …": the source ends at the first comma after
+            # the cue (the noun phrase reader would run on into the claim).
+            comma = text.find(",", c1, st.e)
             src_end = comma if comma > 0 else src[1]
             content = _strip(text, src_end, st.e, lead=" ,", trail=" .!?")
             if comma < 0 or content[1] <= content[0]:
@@ -489,6 +544,8 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
         quoted_pre = pre.endswith((",”", ",\"", ",''", "?”", "?\"", "?''", "!”", "”", "''",
                                    ",“", "?“", "!“"))
         plain_tail = tail_free and not re.match(r"\s*,\s*(?:[“\"]|'')", text[c1:c1 + 8])
+        if quoted_pre and not tail_free and re.match(r"\s+that\b", text[c1:c1 + 6]):
+            quoted_pre = False  # “This Week,” Carson admitted that …: a title, the claim follows
         if ((plain_tail and pre.endswith(",")) or quoted_pre) and len(pre) > 3:
             content = st.content_left(src[0])
             if content is None:
@@ -503,8 +560,13 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
         content = st.content_right(c1, lemma)
         if content is None:
             return None
-        if lemma in lx.CONTENT_VERBS_NEED_COMPLEMENT and not _has_complement(text, c1):
+        evidence = lemma in lx.EVIDENCE_VERBS and \
+            text[src[0]:src[1]].split()[-1].lower() in lx.DOCUMENT_NOUNS
+        if lemma in lx.CONTENT_VERBS_NEED_COMPLEMENT and not evidence \
+                and not _has_complement(text, c1):
             return None
+        if evidence:
+            reasons.append("a document or poll as the source: its object is the claim")
         reasons.append("source before the cue, claim after")
         return _Raw((content,), src, (new_c0, c1), stance, conf, reasons, sent, st.paragraph,
                     social=lemma in ("tweet", "post"))
@@ -635,8 +697,8 @@ def _verb_context(text: str, c0: int) -> bool:
     w = m.group(1)
     if w.lower() in ("his", "her", "their", "its", "our", "my", "your", "the", "a", "an"):
         return False
-    if w.lower() in lx.SUBJECT_WORDS:
-        return True
+    if w.lower() in lx.SUBJECT_WORDS or w.lower() in lx.DOCUMENT_NOUNS:
+        return True  # "they support", "a poll shows"
     if w.endswith("s") and w[:1].islower() and len(w) > 3 and not w.endswith("ss"):
         return True
     if w[:1].isupper() and not w.endswith(("’s", "'s", "’", "'")):

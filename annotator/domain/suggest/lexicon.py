@@ -103,7 +103,7 @@ _VERBS: Final[tuple[tuple[tuple[str, ...], str, str, float], ...]] = (
     (_forms("disclose"), ENDORSING, SPEECH, 0.7),
     (_forms("point", "points", "pointed"), ENDORSING, SPEECH, 0.45),
     (_forms("show"), ENDORSING, SPEECH, 0.5),
-    (_forms("find",  "found"), ENDORSING, SPEECH, 0.45),
+    (_forms("find", "finds", "found"), ENDORSING, SPEECH, 0.45),
     (_forms("claim"), DISTANCING, SPEECH, 0.8),
     (_forms("allege"), DISTANCING, SPEECH, 0.8),
     (_forms("insist"), DISTANCING, SPEECH, 0.8),
@@ -212,6 +212,23 @@ CONTENT_VERBS_NEED_COMPLEMENT: Final = frozenset({
 """Lemmas that are attributions only when a complement follows ("called for",
 "called it", "pointed out that") — on their own ("he called", "the vote") they are not."""
 
+EVIDENCE_VERBS: Final = frozenset({
+    "show", "find", "indicate", "suggest", "reveal", "conclude", "estimate", "project",
+    "predict", "confirm",
+})
+"""Lemmas by which a document or a poll "says" something: with a ``DOCUMENT_NOUNS``
+subject ("a poll shows Sanders leading", "the data suggest …") the object is the claim,
+whatever word it starts with (no ``CONTENT_VERBS_NEED_COMPLEMENT`` check)."""
+
+IN_SOURCE_NOUNS: Final = frozenset({
+    "poll", "polls", "survey", "surveys", "study", "studies", "analysis", "report",
+    "view", "words", "opinion", "estimation", "assessment", "judgment",
+})
+"""Nouns that make "in" a cue: "In an NBC News poll released Monday, 50 percent …",
+"… ahead of Sanders in the latest poll", "in Bolton’s view", "in Forbes’ words".
+Speech-act nouns ("in an interview", "in a statement", "in a tweet") are not here: with
+them the speaker, not the interview, is the source, and a verb is the cue."""
+
 PHRASAL_CUES: Final[Mapping[str, tuple[str, float]]] = {
     "according to": (NEUTRAL, 0.9),
     "pointed out": (ENDORSING, 0.8),
@@ -283,7 +300,7 @@ DOCUMENT_NOUNS: Final = frozenset({
     "transcript", "cable", "draft", "statement", "lawsuit", "complaint", "indictment",
     "ruling", "order", "audit", "review", "estimates", "figures", "numbers", "census",
     "website", "release", "bill", "platform", "ad", "advertisement", "book",
-    "video",
+    "video", "results", "research", "findings", "projections",
 })
 
 MEDIA_NOUNS: Final = frozenset({
