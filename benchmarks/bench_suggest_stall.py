@@ -8,7 +8,8 @@ has been delivered. Baseline: the same engine call made on the UI thread, as "Su
 opening" did before (the loop cannot turn for the whole call: that call's duration *is*
 the stall). Both in the same run, alternating, median of N. The ratio says what share of
 the old freeze is left; the target is absolute as well (the longest gap ≤ 0.1 s, i.e. no
-visible freeze).
+visible freeze). ``idle_gap_s`` is the longest gap of the same loop with no worker over
+as long a time: what the machine's load alone costs.
 
 Usage: ``python benchmarks/bench_suggest_stall.py [--quick]`` (one JSON object), or
 through ``benchmarks/run.py``.
@@ -61,6 +62,32 @@ def _worker_gap(app: Any, text: str) -> float:
     return gaps[0]
 
 
+def _idle_gap(app: Any, seconds: float) -> float:
+    """Longest event-loop gap with nothing else running in this process (the machine's
+    own scheduling noise: on a loaded shared machine it is far from zero)."""
+    from PySide6.QtCore import QTimer
+
+    last = [time.perf_counter()]
+    gaps = [0.0]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps[0] = max(gaps[0], now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(0)
+    timer.timeout.connect(tick)
+    timer.start()
+    last[0] = time.perf_counter()
+    deadline = last[0] + seconds
+    while time.perf_counter() < deadline:
+        app.processEvents()
+    tick()
+    timer.stop()
+    return gaps[0]
+
+
 def measure(quick: bool = False, app: Any = None) -> dict[str, Any]:
     sys.path.insert(0, str(REPO))
     from bench_suggest import generate_article
@@ -87,20 +114,22 @@ def measure(quick: bool = False, app: Any = None) -> dict[str, Any]:
 
     gap = statistics.median(app_runs)
     stall = statistics.median(base_runs)
+    idle = _idle_gap(app, stall)
     res = {
         "kind": "ratio", "app_s": round(gap, 4), "baseline_s": round(stall, 4),
         "ratio": round(gap / stall, 3) if stall else None,
         "value": round(gap / stall, 3) if stall else None,
         "target": None, "absolute_target_s": GAP_BUDGET_S,
         "ok": gap <= GAP_BUDGET_S,
-        "repeats": repeats, "chars": chars,
+        "idle_gap_s": round(idle, 4), "repeats": repeats, "chars": chars,
         "app_runs_s": [round(x, 4) for x in app_runs],
         "baseline_runs_s": [round(x, 4) for x in base_runs],
         "method": "longest UI event-loop gap with the engine in SuggestWorker vs the "
                   "same engine call on the UI thread (the old stall)",
     }
     print(f"[bench] suggest_ui_stall: longest gap {gap * 1000:.1f} ms with the worker, "
-          f"{stall * 1000:.0f} ms stall on the UI thread, ratio {res['ratio']}",
+          f"{stall * 1000:.0f} ms stall on the UI thread, ratio {res['ratio']} "
+          f"(an idle loop's longest gap meanwhile: {idle * 1000:.1f} ms)",
           file=sys.stderr)
     return {"suggest_ui_stall": res}
 
