@@ -44,6 +44,17 @@ def _read(text: str) -> list[tuple[str, str | None, str | None]]:
     # a quoted title before the source is not a quotation claim when "that" follows
     ("Speaking on the show “This Week,” Carson admitted that the name in his book was wrong.",
      [("the name in his book was wrong", "Carson", "admitted")]),
+    # a question put to poll respondents: attributed, with no source named
+    ("He spoke first. Asked if the comments had rattled them as well, Ryan said, “Sure.”",
+     [("if the comments had rattled them as well", None, "Asked"),
+      ("“Sure.”", "Ryan", "said")]),
+    # a participle right after its subject noun: "voters saying …"
+    ("Many voters saying they want a ban were at the rally.",
+     [("they want a ban were at the rally", "Many voters", "saying"),
+      ("a ban were at the rally", "they", "want")]),  # "saying" ends the second source
+    # "As SOURCE CUE, …" frames the rest of the sentence
+    ("As Smith noted earlier, the budget is short.",
+     [("the budget is short", "Smith", "noted")]),
 ])
 def test_rules_from_train_misses(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert _read(text) == expected
@@ -54,6 +65,8 @@ def test_rules_from_train_misses(text: str, expected: list[tuple[str, str, str]]
     "Voters in the District of Columbia head to the polls on Tuesday.",
     "The senator shows up late to every hearing.",
     "The figures in the report were printed in blue.",
+    "As he walked in, the crowd stood up.",
+    "When asked, the crowd stood up.",
 ])
 def test_no_attribution_where_there_is_none(text: str) -> None:
     assert _read(text) == []

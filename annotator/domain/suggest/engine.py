@@ -433,6 +433,35 @@ def _in_source(st: _Sentence) -> _Raw | None:
     return None
 
 
+_AS_LEAD = re.compile(r"[\s“\"‘(]*(?:(?:But|And|Yet|So)\s+)?[Aa]s\s+")
+_AS_TAIL = re.compile(r"(?:\s+(?:it|out|earlier|before|last\s+\w+|on\s+\w+day))?\s*,")
+_QUESTION_LEAD = re.compile(r"[\s“\"‘(]*(?:[Ww]hen\s+)?")
+_QUESTION_WORDS = re.compile(
+    r"\s+(?:\w+ly\s+)?(?=(?:whether|if|what|how|why|who|which|about)\b)")
+_QUESTION_END = re.compile(r",[”\"]?\s|[”\"],\s")
+_REDUCED_RELATIVE = frozenset({"saying", "claiming", "arguing", "suggesting", "warning",
+                               "insisting", "stating", "noting", "calling", "urging"})
+
+
+def _question_put(st: _Sentence, c0: int, c1: int, stance: str,
+                  conf: float) -> _Raw | None:
+    """ "Asked whether Clinton is honest, 75 percent said no": the question put to the
+    people who answer is itself attributed (to whoever asked: no source in the text)."""
+    text = st.text
+    m = _QUESTION_WORDS.match(text, c1, st.e)
+    if not m:
+        return None
+    end = _QUESTION_END.search(text, m.end(), st.e)
+    if not end:
+        return None
+    content = _strip(text, m.end(), end.start() + len(end.group().rstrip()), trail=" ,")
+    if content[1] - content[0] < 8:
+        return None
+    return _Raw((content,), None, (c0, c1), stance, conf - 0.1,
+                [f"cue 'asked' ({stance})", "a question put to those who answer "
+                 "('Asked whether …,'); who asked is not named"], (st.s, st.e), st.paragraph)
+
+
 def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
               prev: list[_Raw]) -> _Raw | None:
     text = st.text
@@ -494,6 +523,22 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
         return None  # "you know," "I think." — no complement, no attribution
     gerund = word.split()[0].endswith("ing") and (word in lx.VERB_FORMS or " " in word)
     before = text[st.s:c0].rstrip()
+    if lemma == "ask" and word == "asked" and _QUESTION_LEAD.fullmatch(text, st.s, c0):
+        return _question_put(st, c0, c1, stance, conf)
+    if gerund and word in _REDUCED_RELATIVE and not before.endswith((",", "–", "—", "-")):
+        # "GOP voters saying they want a ban", "911 calls saying shots were fired": the
+        # noun phrase right before the participle is its subject.
+        left = st.source_left(c0)
+        prev_word = text[left[0][0]:left[0][1]].split()[-1].lower() if left else ""
+        if left is not None and left[1] == c0 and (
+                prev_word in lx.DOCUMENT_NOUNS or prev_word in lx.OFFICIAL_NOUNS
+                or prev_word in lx.ANONYMOUS_NOUNS):
+            content = st.content_right(c1, lemma)
+            if content is not None:
+                reasons.append("participle right after its subject ('voters saying …')")
+                return _Raw((content,), left[0], (c0, c1), stance, conf - 0.1, reasons,
+                            sent, st.paragraph)
+        return None
     if gerund:
         # ", saying that ...": the source is the subject of the clause before.
         if not before.endswith((",", "–", "—", "-")):
@@ -537,6 +582,15 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
         reasons.append("passive: claim before the cue, source after 'by'")
         return _Raw((left[0],), src, (left[1], c1 + by.end() - 1), stance, conf - 0.1,
                     reasons, sent, st.paragraph)
+    if left is not None and _AS_LEAD.fullmatch(text, st.s, left[0][0]):
+        # "As The Washington Post reported, even if …": the rest of the sentence
+        after = _AS_TAIL.match(text, c1, st.e)
+        if after:
+            content = _strip(text, after.end(), st.e, lead=" ,", trail=" .!?")
+            if content[1] - content[0] >= 8:
+                reasons.append("'As SOURCE CUE,' frames the rest of the sentence")
+                return _Raw((content,), left[0], (left[1], c1), stance, conf, reasons,
+                            sent, st.paragraph)
     tail_free = _ends_clause(text, c1, st.e, lemma)
     if left is not None:
         src, new_c0 = left

@@ -346,7 +346,7 @@ CLAUSE_BREAKERS: Final = frozenset({
     "that", "but", "because", "when", "while", "if", "as", "since", "although",
     "though", "whether", "so", "after", "before", "until", "where", "and", "or",
     "then", "than", "what", "how", "why", "which", "once", "unless", "whereas",
-    "said", "says", "told",
+    "said", "says", "told", "saying", "claiming", "arguing",
 })
 """Words that end a source noun phrase when walking left from its cue."""
 
