@@ -34,8 +34,12 @@ def _read(text: str) -> list[tuple[str, str | None, str | None]]:
      [("50 percent of voters chose Lopez", "a Channel 9 poll released Monday", "In")]),
     ("Smith has a decisive lead in the latest poll.",
      [("Smith has a decisive lead", "the latest poll", "in")]),
+    # "in X’s view": the view is the cue, its holder the source (also between commas)
     ("It was an across-the-board failure of the budget, in Bolton’s view.",
-     [("It was an across-the-board failure of the budget", "Bolton’s view", "in")]),
+     [("It was an across-the-board failure of the budget", "Bolton’s", "view")]),
+    ("The only other action, in Professor Knittel's view, would be more research.",
+     [("The only other action, in Professor Knittel's view, would be more research",
+       "Professor Knittel's", "view")]),
     # a name and a possessive appositive between commas; a name with a parenthesis
     ("“The numbers are good,” Jeff Weaver, Lopez’s campaign manager, said in a statement.",
      [("“The numbers are good,”", "Jeff Weaver, Lopez’s campaign manager", "said")]),
@@ -60,6 +64,13 @@ def test_rules_from_train_misses(text: str, expected: list[tuple[str, str, str]]
     assert _read(text) == expected
 
 
+def test_a_view_between_commas_leaves_itself_out_of_the_claim() -> None:
+    text = "The only other action, in Professor Knittel's view, would be more research."
+    (s,) = suggest_attributions(text, with_facets=False)
+    assert [text[a:b] for a, b in s.fragments] == ["The only other action",
+                                                   "would be more research"]
+
+
 @pytest.mark.parametrize("text", [
     "He lives in the house on the hill near the station.",
     "Voters in the District of Columbia head to the polls on Tuesday.",
@@ -67,6 +78,7 @@ def test_rules_from_train_misses(text: str, expected: list[tuple[str, str, str]]
     "The figures in the report were printed in blue.",
     "As he walked in, the crowd stood up.",
     "When asked, the crowd stood up.",
+    "In this view, the crowd stood up.",
 ])
 def test_no_attribution_where_there_is_none(text: str) -> None:
     assert _read(text) == []

@@ -396,6 +396,7 @@ def _read_sentence(st: _Sentence) -> Iterable[_Raw]:
 _IN_SOURCE = re.compile(
     r"\b[Ii]n\s+((?:a|an|the|this|that|his|her|their|its|our|[A-Z][\w’'.\-/&]*)\b"
     r"[^,.;:“”\"]{0,120}?)(?=\s*(?:,|[.!?]?\s*$))")
+_MIND_NOUNS = frozenset({"view", "opinion", "estimation", "assessment", "judgment"})
 _IN_TAIL_WORDS = 4
 """Words allowed after the noun: "poll released Monday", "survey conducted last week"."""
 
@@ -419,17 +420,35 @@ def _in_source(st: _Sentence) -> _Raw | None:
                 or any(w in ("to", "at", "of") for w in words[:heads[-1]]) \
                 or _inside_quote(st.quotes, m.start(), m.end()):
             continue
+        head = words[heads[-1]]
+        parts: tuple[Span, ...]
         if m.start() == start and text.startswith(",", m.end()):
-            content = _strip(text, m.end() + 1, st.e, lead=" ,", trail=" .!?")
+            parts = (_strip(text, m.end() + 1, st.e, lead=" ,", trail=" .!?"),)
         elif m.end() >= end and m.start() > start:
-            content = _strip(text, start, m.start(), trail=" ,;:")
+            parts = (_strip(text, start, m.start(), trail=" ,;:"),)
+        elif head in _MIND_NOUNS and text[:m.start()].rstrip().endswith(",") \
+                and text.startswith(",", m.end()):
+            # "The only other action, in Professor Knittel's view, would be …"
+            parts = (_strip(text, start, m.start(), trail=" ,;:"),
+                     _strip(text, m.end() + 1, st.e, lead=" ,", trail=" .!?"))
         else:
             continue
-        if content[1] - content[0] < 12:
+        if sum(b - a for a, b in parts) < 12 or any(b <= a for a, b in parts):
             continue
-        return _Raw((content,), src, (m.start(), m.start() + 2), lx.NEUTRAL, 0.6,
-                    [f"'in' + {words[heads[-1]]!r} names the source"], (st.s, st.e),
-                    st.paragraph)
+        cue = (m.start(), m.start() + 2)
+        if head in _MIND_NOUNS:
+            # "in Bolton’s view": the view is the cue, its holder the source
+            h = re.search(rf"\b{re.escape(head)}\b", text[src[0]:src[1]], re.I)
+            if h is None:
+                continue
+            holder = _strip(text, src[0], src[0] + h.start(), trail=" ")
+            owner = text[holder[0]:holder[1]].split()[-1] if holder[1] > holder[0] else ""
+            if not (owner.endswith(("’s", "'s", "’", "'"))
+                    or owner.lower() in ("his", "her", "their", "my", "our")):
+                continue  # "In this view, …": nobody holds it
+            cue, src = (src[0] + h.start(), src[0] + h.end()), holder
+        return _Raw(parts, src, cue, lx.NEUTRAL, 0.6,
+                    [f"'in' + {head!r} names the source"], (st.s, st.e), st.paragraph)
     return None
 
 
