@@ -56,6 +56,9 @@ def _read(text: str) -> list[tuple[str, str | None, str | None]]:
     ("Many voters saying they want a ban were at the rally.",
      [("they want a ban were at the rally", "Many voters", "saying"),
       ("a ban were at the rally", "they", "want")]),  # "saying" ends the second source
+    # a headline's "SOURCE: claim", lower-case words in the source allowed there only
+    ("Lopez camp: New tax threatens the budget.\n\nThe camp met on Monday.",
+     [("New tax threatens the budget", "Lopez camp", ":")]),
     # "As SOURCE CUE, …" frames the rest of the sentence
     ("As Smith noted earlier, the budget is short.",
      [("the budget is short", "Smith", "noted")]),
@@ -79,6 +82,7 @@ def test_a_view_between_commas_leaves_itself_out_of_the_claim() -> None:
     "As he walked in, the crowd stood up.",
     "When asked, the crowd stood up.",
     "In this view, the crowd stood up.",
+    "Lopez camp: New tax threatens the budget. The camp met on Monday.",  # not a headline
 ])
 def test_no_attribution_where_there_is_none(text: str) -> None:
     assert _read(text) == []

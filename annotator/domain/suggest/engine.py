@@ -452,6 +452,16 @@ def _in_source(st: _Sentence) -> _Raw | None:
     return None
 
 
+def _headline(st: _Sentence) -> bool:
+    """The sentence is a short line of its own — a headline or a standfirst."""
+    text = st.text
+    line_start = text.rfind("\n", 0, st.s) + 1
+    line_end = text.find("\n", st.e)
+    line_end = len(text) if line_end < 0 else line_end
+    return (not text[line_start:st.s].strip() and not text[st.e:line_end].strip()
+            and len(text[st.s:st.e].split()) <= 20)
+
+
 _AS_LEAD = re.compile(r"[\s“\"‘(]*(?:(?:But|And|Yet|So)\s+)?[Aa]s\s+")
 _AS_TAIL = re.compile(r"(?:\s+(?:it|out|earlier|before|last\s+\w+|on\s+\w+day))?\s*,")
 _QUESTION_LEAD = re.compile(r"[\s“\"‘(]*(?:[Ww]hen\s+)?")
@@ -492,16 +502,23 @@ def _read_cue(st: _Sentence, word: str, c0: int, c1: int,
         src_text = text[left[0][0]:left[0][1]]
         if len(src_text.split()) > 6 or text[st.s:left[0][0]].strip(" “\"'‘"):
             return None
-        if not all(w[:1].isupper() or w.lower() in _NAME_JOINERS
-                   for w in re.findall(r"[\w’'.\-]+", src_text)):
-            return None  # a speaker is named: "TAPPER:", "Sen. Bernie Sanders:"
+        src_words = re.findall(r"[\w’'.\-]+", src_text)
+        headline = _headline(st)
+        if not all(w[:1].isupper() or w.lower() in _NAME_JOINERS for w in src_words) and not (
+                headline and src_words and src_words[0][:1].isupper()
+                and not any(w.lower() in _VERBISH for w in src_words)):
+            # a speaker is named: "TAPPER:", "Sen. Bernie Sanders:"; in a headline
+            # "Clinton camp: …", "Former AG Mukasey at RNC: …" too
+            return None
         gap = re.compile(r"\s*").match(text, c1)
         q = _quote_at(st.quotes, gap.end() if gap else c1)
         content = (q[0], q[1]) if q else st.content_right(c1, "")
         if content is None:
             return None
-        return _Raw((content,), left[0], (c0, c1), lx.NEUTRAL, 0.75,
-                    ["source followed by a colon and a quotation"], sent, st.paragraph)
+        why = "a headline's 'SOURCE: claim'" if headline and not q else \
+            "source followed by a colon and a quotation"
+        return _Raw((content,), left[0], (c0, c1), lx.NEUTRAL, 0.75 if q else 0.6,
+                    [why], sent, st.paragraph)
     if word == "according to":
         src = st.np_right(c1)
         if src is None:
