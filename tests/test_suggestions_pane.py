@@ -146,3 +146,29 @@ def test_a_renamed_source_type_reaches_the_list(window, qtbot) -> None:  # type:
     assert _cells(pane, 0)[5] != "Renamed type"
     window.wb.apply_changes(Changes(labels=True))  # what the taxonomy editor reports
     assert _cells(pane, 0)[5] == "Renamed type"
+
+
+def test_stopping_while_suggesting_clears_the_busy_note(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from annotator.qt.panes.suggestions import BUSY_NOTE
+    from annotator.services.suggestions import run_engine
+
+    pane = window.pane("suggestionsDock")
+    ctl = window.suggestions
+    gate = threading.Event()
+
+    def held(text, **kw):  # type: ignore[no-untyped-def]
+        gate.wait(20)
+        return run_engine(text, **kw)
+
+    ctl.worker.engine = held
+    try:
+        window.wb.actions.commands["actionSuggest"].action.trigger()
+        assert pane.view.header.text() == BUSY_NOTE
+        ctl.stop()
+        assert pane.view.header.text() == IDLE_NOTE
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: ctl.dropped == 1)
+    assert pane.view.proxy.rowCount() == 0

@@ -188,10 +188,10 @@ class SuggestionController(QObject):
 
     def stop(self, *, quiet: bool = False) -> None:
         self.active = False
+        was_shown = bool(self.proposals) or self.pending is not None
         if self.pending is not None:
             self.worker.cancel()
             self.pending = None
-        was_shown = bool(self.proposals)
         self.proposals, self._starts, self.current = [], [], -1
         self.wb.view.set_overlay("suggest", [])
         if was_shown:
