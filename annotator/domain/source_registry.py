@@ -18,6 +18,19 @@ analyst can read (and a team can edit) exactly how mentions are grouped:
    Qatari official" in Reuters and in AP are two entries, never merged silently;
    the analyst may merge them.
 5. An entry's aliases (added by rename and merge) are match keys too.
+6. ``titles_anywhere``: a title inside a named mention drops it and the words before it,
+   so "U.S. envoy Steve Witkoff" and "Israeli Prime Minister Benjamin Netanyahu" match
+   "Steve Witkoff" and "Benjamin Netanyahu" (at least one word is always kept).
+7. ``surname_only`` (:class:`SurnameRule`): a named mention that is one word after
+   titles and possessives ("Witkoff", "Mr. Witkoff", "Witkoff's", "President Trump")
+   joins an entry with a full name ending in that word ("Steve Witkoff") when exactly
+   one such entry is found, looking in the scopes in order: the same **article** (news
+   style introduces the full name, then uses the surname), then the same **outlet**,
+   then the whole **corpus**. The first scope with any candidate decides: one candidate
+   links, two or more ("John Smith" and "Jane Smith") link nowhere — the mention keeps
+   its own surname entry and both are shown as *possibly the same source*. A surname
+   key the analyst gave an entry (by merge or rename) wins over the rule. Such a link
+   is contextual: the surname never becomes an alias of the full-name entry.
 
 The key is text ("unnamed|senior qatari official|qatar|reuters"); a source's id is
 derived from the key it was created with, so the same mention gets the same id in
@@ -49,6 +62,20 @@ class MatchRules:
     drop_trailing_after: frozenset[str]
     singular: Mapping[str, str]
     max_name_chars: int = 200
+    titles_anywhere: bool = False
+    surname_only: SurnameRule | None = None
+
+
+SURNAME_SCOPES = ("article", "outlet", "corpus")
+
+
+@dataclass(frozen=True)
+class SurnameRule:
+    """Rule 7: where a surname-only named mention looks for its full-name entry."""
+
+    scopes: tuple[str, ...]
+    min_chars: int = 2
+    """Shorter one-word mentions ("Li" is two) are still surnames; one letter is not."""
 
 
 def _phrases(words: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -75,6 +102,9 @@ def parse_rules(data: Mapping[str, object]) -> MatchRules:
                              f"(known: {', '.join(KINDS)})")
         return value
 
+    anywhere = data.get("titles_anywhere", False)
+    if not isinstance(anywhere, bool):
+        raise ValueError("source rules: 'titles_anywhere' must be true or false")
     max_chars = data.get("max_name_chars", 200)
     if not isinstance(max_chars, int) or max_chars < 10:
         raise ValueError("source rules: 'max_name_chars' must be a whole number ≥ 10")
@@ -88,7 +118,28 @@ def parse_rules(data: Mapping[str, object]) -> MatchRules:
         drop_trailing_after=frozenset(_plain(w) for w in strings("drop_trailing_after")),
         singular={_plain(k): _plain(v) for k, v in mapping("singular").items()},
         max_name_chars=max_chars,
+        titles_anywhere=anywhere,
+        surname_only=_surname_rule(data.get("surname_only")),
     )
+
+
+def _surname_rule(value: object) -> SurnameRule | None:
+    if value is None or value is False:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError("source rules: 'surname_only' must be an object "
+                         '({"scopes": ["article", "outlet", "corpus"]}) or false')
+    scopes = value.get("scopes", list(SURNAME_SCOPES))
+    if not isinstance(scopes, list) or not scopes or any(
+            s not in SURNAME_SCOPES for s in scopes) or len(set(scopes)) != len(scopes):
+        raise ValueError(f"source rules: 'surname_only.scopes' must list some of "
+                         f"{', '.join(SURNAME_SCOPES)} (each once), found {scopes!r:.60}")
+    if value.get("enabled", True) is False:
+        return None
+    min_chars = value.get("min_chars", 2)
+    if not isinstance(min_chars, int) or min_chars < 1:
+        raise ValueError("source rules: 'surname_only.min_chars' must be a whole number ≥ 1")
+    return SurnameRule(tuple(scopes), min_chars)
 
 
 def load_rules(path: Path) -> MatchRules:
@@ -139,6 +190,21 @@ def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple
     return table
 
 
+def _drop_through_title(words: list[str], phrases: tuple[tuple[str, ...], ...]
+                        ) -> list[str]:
+    """Drop everything up to the last title inside the name, keeping ≥ 1 word after it
+    ("u s envoy steve witkoff" → "steve witkoff")."""
+    by_first = _by_first_word(phrases)
+    cut = 0
+    for i in range(1, len(words) - 1):
+        for phrase in by_first.get(words[i], ()):
+            n = len(phrase)
+            if i + n < len(words) and tuple(words[i:i + n]) == phrase:
+                cut = max(cut, i + n)
+                break
+    return words[cut:] if cut else words
+
+
 def _strip_possessive(word: str, suffixes: tuple[str, ...]) -> str:
     for suffix in suffixes:
         if word.endswith(suffix) and len(word) > len(suffix):
@@ -154,6 +220,8 @@ def normalise_name(mention: str, rules: MatchRules, *, kind: str) -> str:
     words = _drop_prefixes(words, rules.drop_leading)
     if kind == "named":
         words = _drop_prefixes(words, rules.titles)
+        if rules.titles_anywhere:
+            words = _drop_through_title(words, rules.titles)
     if kind == "unnamed":
         for i, w in enumerate(words):
             if i > 0 and w in rules.drop_trailing_after:
@@ -221,3 +289,39 @@ def describe_key(key: str) -> str:
         return (f'unnamed role "{parts[1]}", affiliation "{parts[2] or "—"}", '
                 f'outlet "{parts[3] or "—"}"')
     return f'{KIND_NAMES.get(parts[0], parts[0])} "{"|".join(parts[1:])}"'
+
+
+def surname_of_key(key: str) -> str | None:
+    """The last word of a named key with a full name ("named|steve witkoff" → "witkoff");
+    None for other kinds and one-word names (what rule 7 looks candidates up by)."""
+    kind, _, name = key.partition("|")
+    if kind != "named":
+        return None
+    words = name.split()
+    return words[-1] if len(words) > 1 else None
+
+
+def surname_only(match: SourceMatch, rules: MatchRules) -> str | None:
+    """The surname when rule 7 applies to this match (a one-word named mention)."""
+    rule = rules.surname_only
+    if rule is None or match.kind != "named":
+        return None
+    name = match.key.partition("|")[2]
+    if " " in name or len(name) < rule.min_chars:
+        return None
+    return name
+
+
+def rekey(key: str, rules: MatchRules) -> str:
+    """``key`` re-normalised under ``rules`` (after the rules changed): the name part goes
+    through :func:`normalise_name` again; affiliation and outlet stay. Normalising is
+    idempotent, so a key the rules did not change comes back as it was."""
+    kind, _, rest = key.partition("|")
+    if kind == "unnamed":
+        parts = rest.split("|")
+        if len(parts) != 3:
+            return key
+        role = normalise_name(parts[0], rules, kind="unnamed")
+        return f"unnamed|{role}|{parts[1]}|{parts[2]}" if role else key
+    name = normalise_name(rest, rules, kind=kind)
+    return f"{kind}|{name}" if name else key

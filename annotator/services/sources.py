@@ -15,16 +15,17 @@ back), :func:`rename` (the new name becomes an alias: later mentions of it match
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from sqlmodel import Session
 
-from annotator.domain.errors import UserInputError
+from annotator.domain.errors import OperationCancelled, UserInputError
 from annotator.domain.facets_codec import decode_facets
 from annotator.domain.model import utc_now_iso
 from annotator.domain.rubric import score
@@ -36,6 +37,10 @@ from annotator.domain.source_registry import (
     describe_key,
     load_rules,
     match_key,
+    rekey,
+    source_id_for,
+    surname_of_key,
+    surname_only,
 )
 from annotator.services.project import Project
 from annotator.services.resources import RESOURCES
@@ -44,7 +49,9 @@ from annotator.storage import source_crud
 from annotator.storage.source_crud import ClaimRow, MentionInput, SourceEntry
 
 RULES_PATH = RESOURCES / "source_rules.json"
-BATCH = 2000
+BATCH = 5000
+BULK_FROM = 20
+"""Link this many annotations at once or more and the counters are kept set-based."""
 
 
 @lru_cache(maxsize=4)
@@ -80,11 +87,20 @@ def _match(mention: str, label: str, named: str, affiliation: str, outlet: str,
     return _MATCH_CACHE[key]
 
 
-def _link_batch(session: Session, inputs: Sequence[MentionInput], stamp: str) -> int:
-    """Link (or unlink) each annotation by the rules; create entries for new keys."""
+def _link_batch(session: Session, inputs: Sequence[MentionInput], stamp: str, *,
+                bulk: bool = False, defer_surnames: bool = False) -> list[str]:
+    """Link (or unlink) each annotation by the rules; create entries for new keys.
+
+    Full names and other keys first, then surname-only mentions (rule 7), so a
+    "Witkoff" in the batch finds the "Steve Witkoff" of the same batch. With
+    ``defer_surnames`` the surname-only ones are left queued (a large build links all
+    full names first, whatever the order of the queue). Returns the annotation ids done
+    (their queue rows are cleared)."""
     r = rules()
-    matches = {}
+    matches: dict[str, SourceMatch] = {}
+    surnamed: dict[str, tuple[SourceMatch, str]] = {}
     unlink = []
+    by_id = {i.annotation_id: i for i in inputs}
     for item in inputs:
         if item.manual_source is not None and item.mention:
             continue  # linked by the analyst: the rules do not move it
@@ -95,14 +111,42 @@ def _link_batch(session: Session, inputs: Sequence[MentionInput], stamp: str) ->
         m = _match(item.mention, item.label, named, affiliation, item.outlet, r)
         if m is None:
             unlink.append(item.annotation_id)
-        else:
+            continue
+        surname = surname_only(m, r)
+        if surname is None:
             matches[item.annotation_id] = m
+        else:
+            surnamed[item.annotation_id] = (m, surname)
+    deferred = set(surnamed) if defer_surnames else set()
+    _link_by_keys(session, matches, by_id, stamp, bulk=bulk, unlink=unlink)
+    if surnamed and not defer_surnames:
+        _link_surnames(session, surnamed, by_id, stamp, bulk=bulk)
+    ids = [i.annotation_id for i in inputs if i.annotation_id not in deferred]
+    source_crud.clear_pending(session=session, annotation_ids=ids)
+    return ids
+
+
+def _write_links(session: Session, links: dict[str, str], by_id: dict[str, MentionInput],
+                 *, bulk: bool, unlink: Sequence[str] = ()) -> None:
+    if bulk:
+        source_crud.write_rule_links_bulk(session=session, links=[
+            (a, s, by_id[a].article_id, by_id[a].outlet, by_id[a].published)
+            for a, s in links.items()],
+            unlink=unlink)
+        return
+    source_crud.set_links(session=session, links=list(links.items()))
+    source_crud.delete_links(session=session, annotation_ids=list(unlink))
+
+
+def _link_by_keys(session: Session, matches: dict[str, SourceMatch],
+                  by_id: dict[str, MentionInput], stamp: str, *, bulk: bool,
+                  unlink: Sequence[str] = ()) -> None:
+    """Each annotation to the owner of its key, creating entries for unknown keys."""
     owners = source_crud.sources_for_keys(session=session, keys=(m.key for m in matches.values()))
     new: dict[str, tuple[str, str, str, str, str]] = {}
     for m in matches.values():
         if m.key not in owners and m.key not in new:
-            sid = m.source_id
-            new[m.key] = (sid, m.kind, m.name, m.outlet, m.key)
+            new[m.key] = (m.source_id, m.kind, m.name, m.outlet, m.key)
     if new:
         taken = source_crud.existing_source_ids(session=session,
                                                 ids=[v[0] for v in new.values()])
@@ -111,36 +155,154 @@ def _link_batch(session: Session, inputs: Sequence[MentionInput], stamp: str) ->
                 new[key] = ("src_" + uuid.uuid4().hex[:16],) + value[1:]
         source_crud.add_sources(session=session, entries=list(new.values()), stamp=stamp)
         owners.update({key: value[0] for key, value in new.items()})
-    source_crud.set_links(session=session, links=[(aid, owners[m.key])
-                                                  for aid, m in matches.items()])
-    source_crud.delete_links(session=session, annotation_ids=unlink)
-    ids = [i.annotation_id for i in inputs]
-    source_crud.clear_pending(session=session, annotation_ids=ids)
-    return len(ids)
+        # a new full name: mentions of its surname linked to a surname entry look again
+        surnames = {surname_of_key(k) for k in new} - {None}
+        if surnames and rules().surname_only is not None:
+            source_crud.queue_rule_links_of(session=session, source_ids=sorted(
+                source_id_for(f"named|{n}") for n in surnames if n))
+    _write_links(session, {aid: owners[m.key] for aid, m in matches.items()}, by_id,
+                 bulk=bulk, unlink=unlink)
+
+
+def _link_surnames(session: Session, surnamed: dict[str, tuple[SourceMatch, str]],
+                   by_id: dict[str, MentionInput], stamp: str, *, bulk: bool) -> None:
+    """Rule 7: a surname-only mention to the one full-name entry found in the first
+    scope that has any; otherwise (none, or two and more) to its own surname entry."""
+    rule = rules().surname_only
+    assert rule is not None
+    owners = source_crud.sources_for_keys(session=session,
+                                          keys=(m.key for m, _n in surnamed.values()))
+    found = source_crud.surname_candidates(
+        session=session, surnames=(n for _m, n in surnamed.values()),
+        article_ids=(by_id[a].article_id for a in surnamed),
+        outlets=(by_id[a].outlet for a in surnamed))
+    chosen: dict[str, str] = {}
+    own: dict[str, SourceMatch] = {}
+    for aid, (m, surname) in surnamed.items():
+        owner = owners.get(m.key)
+        if owner is not None and owner != source_id_for(m.key):
+            chosen[aid] = owner  # the analyst's surname alias (a merge or rename) wins
+            continue
+        pick = _candidate(rule.scopes, found, surname, by_id[aid])
+        if pick is None:
+            own[aid] = m
+        else:
+            chosen[aid] = pick
+    if chosen:
+        _write_links(session, chosen, by_id, bulk=bulk)
+    if own:
+        _link_by_keys(session, own, by_id, stamp, bulk=bulk)
+
+
+def _candidate(scopes: Sequence[str], found: source_crud.SurnameCandidates, surname: str,
+               item: MentionInput) -> str | None:
+    for scope in scopes:
+        if scope == "article":
+            ids = found.in_article.get((surname, item.article_id), set())
+        elif scope == "outlet":
+            ids = found.in_outlet.get((surname, item.outlet), set())
+        else:
+            ids = found.in_corpus.get(surname, set())
+        if ids:
+            return next(iter(ids)) if len(ids) == 1 else None
+    return None
 
 
 def link_now(session: Session, annotation_ids: Sequence[str]) -> None:
     """Link these annotations in the caller's transaction (tagging: O(1) each)."""
     inputs = source_crud.mention_inputs(session=session, annotation_ids=annotation_ids)
     found = {i.annotation_id for i in inputs}
-    _link_batch(session, inputs, utc_now_iso())
+    _link_batch(session, inputs, utc_now_iso(), bulk=len(inputs) > BULK_FROM)
     gone = [a for a in annotation_ids if a not in found]
     source_crud.clear_pending(session=session, annotation_ids=gone)
 
 
-def resolve_pending(project: Project, *, limit: int | None = None) -> int:
-    """Link every queued annotation (batches of :data:`BATCH`); returns how many."""
+class LinkingCancelled(OperationCancelled):
+    """Linking stopped at the user's request; what was linked is kept (committed)."""
+
+    def __init__(self, done: int, left: int) -> None:
+        super().__init__(f"linking stopped: {done} mention(s) linked and kept, {left} still "
+                         f"queued (linked the next time the registry is read)")
+        self.done, self.left = done, left
+
+
+ProgressFn = Callable[[int, int], None]
+CancelledFn = Callable[[], bool]
+
+
+def pending_count(project: Project) -> int:
+    """How many mentions are queued for linking (the window asks before a long read)."""
+    with project.reading() as session:
+        return source_crud.count_pending(session=session)
+
+
+def resolve_pending(project: Project, *, limit: int | None = None,
+                    progress: ProgressFn | None = None,
+                    cancelled: CancelledFn | None = None) -> int:
+    """Link every queued annotation, in committed batches of :data:`BATCH`; returns how
+    many. Two passes: full names and other keys first, surname-only mentions after (so
+    rule 7 sees every full name, whatever order the queue is in).
+
+    ``progress(done, total)`` is called after each batch; when ``cancelled()`` turns
+    true, :class:`LinkingCancelled` is raised after the batch in hand is committed —
+    every link made so far stays, the rest stays queued."""
+    _sync_rules(project)
+    with project.reading() as session:
+        total = source_crud.count_pending(session=session)
+    if total == 0 or project.read_only:
+        return 0
     done = 0
-    while limit is None or done < limit:
-        with project.transaction() as session:
-            ids = source_crud.pending_ids(session=session, limit=BATCH)
-            if not ids:
-                break
-            inputs = source_crud.mention_inputs(session=session, annotation_ids=ids)
-            _link_batch(session, inputs, utc_now_iso())
-            source_crud.clear_pending(session=session, annotation_ids=ids)
-        done += len(ids)
+    after: str | None = None
+    for defer in (rules().surname_only is not None, False):
+        while limit is None or done < limit:
+            if cancelled is not None and cancelled():
+                with project.reading() as session:
+                    left = source_crud.count_pending(session=session)
+                raise LinkingCancelled(done, left)
+            with project.transaction() as session:
+                ids = source_crud.pending_ids(session=session, limit=BATCH,
+                                              after=after if defer else None)
+                if not ids:
+                    break
+                inputs = source_crud.mention_inputs(session=session, annotation_ids=ids)
+                linked = _link_batch(session, inputs, utc_now_iso(), bulk=True,
+                                     defer_surnames=defer)
+                present = {i.annotation_id for i in inputs}
+                source_crud.clear_pending(session=session,
+                                          annotation_ids=[a for a in ids if a not in present])
+            after = ids[-1]
+            done += len(linked) + len(ids) - len(present)
+            if progress is not None:
+                progress(min(done, total), max(total, done))
+        if not defer:
+            break
     return done
+
+
+def _rules_fingerprint() -> str:
+    return hashlib.sha256(RULES_PATH.read_bytes()).hexdigest()[:16]
+
+
+def _sync_rules(project: Project) -> None:
+    """After the rules changed (an upgrade, or a team edited the file), give each entry
+    its keys under the new rules as aliases too (where no other entry holds them), so
+    existing links, merges and names stay and new mentions still find their entries.
+    Read-only unless the fingerprint differs."""
+    mark = _rules_fingerprint()
+    with project.reading() as session:
+        if project.read_only or source_crud.get_state(session=session, name="rules") == mark:
+            return
+    r = rules()
+    with project.transaction() as session:
+        aliases = source_crud.all_aliases(session=session)
+        held = {k for k, _s in aliases}
+        added: dict[str, str] = {}
+        for key, sid in aliases:
+            new = rekey(key, r)
+            if new != key and new not in held and new not in added:
+                added[new] = sid
+        source_crud.add_aliases(session=session, aliases=sorted(added.items()))
+        source_crud.set_state(session=session, name="rules", value=mark)
 
 
 # --- reading ------------------------------------------------------------------------
@@ -209,11 +371,17 @@ class SourceDetail:
     claims: list[ClaimRow]
     bands: dict[str, int] = field(default_factory=dict)
     """Strength distribution of its claims (band → count)."""
+    possibly_same: tuple[tuple[str, str, int], ...] = ()
+    """``(source_id, name, claims)`` of entries that may be the same person (rule 7):
+    for a surname entry ("Witkoff", left apart because two full names fit or none was
+    known yet) the full-name entries ending in it; for a full-name entry the surname
+    entry of its last name. Shown so the analyst can merge; never merged by itself."""
 
 
 def show_source(project: Project, source_id: str, *, exclude_article: int | None = None,
-                limit: int | None = None) -> SourceDetail:
-    resolve_pending(project)
+                limit: int | None = None, resolve: bool = True) -> SourceDetail:
+    if resolve:
+        resolve_pending(project)
     with project.reading() as session:
         entry = source_crud.get_entry(session=session, source_id=source_id)
         if entry is None:
@@ -222,6 +390,7 @@ def show_source(project: Project, source_id: str, *, exclude_article: int | None
         (summary,) = _summaries(session, [entry])
         claims = source_crud.claims_of(session=session, source_id=source_id,
                                        exclude_article=exclude_article, limit=limit)
+        same = _possibly_same(session, source_id)
     rubric = project_rubric(project)
     bands: Counter[str] = Counter()
     for c in claims:
@@ -229,7 +398,23 @@ def show_source(project: Project, source_id: str, *, exclude_article: int | None
             bands[score(c.label, decode_facets(c.facets), rubric).band] += 1
         except ValueError:
             bands["unscored"] += 1
-    return SourceDetail(summary, claims, dict(bands))
+    return SourceDetail(summary, claims, dict(bands), same)
+
+
+def _possibly_same(session: Session, source_id: str) -> tuple[tuple[str, str, int], ...]:
+    keys = source_crud.aliases_of(session=session, source_ids=[source_id])[source_id]
+    names = [k.partition("|")[2] for k in keys if k.startswith("named|")]
+    one_word = [n for n in names if n and " " not in n]
+    ids = source_crud.entries_with_surname(session=session, surnames=one_word) \
+        if one_word else set()
+    surnames = sorted({s for s in (surname_of_key(k) for k in keys) if s})
+    if surnames:
+        ids |= set(source_crud.sources_for_keys(
+            session=session, keys=[f"named|{n}" for n in surnames]).values())
+    ids.discard(source_id)
+    found = source_crud.names_of(session=session, source_ids=sorted(ids))
+    return tuple(sorted(((i, n, c) for i, (n, c) in found.items() if c > 0),
+                        key=lambda t: (-t[2], t[1], t[0])))
 
 
 def source_of_annotation(project: Project, annotation_id: str) -> str | None:

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import BindParameter, bindparam, text
 from sqlmodel import Session
 
+from annotator.domain.source_registry import surname_of_key
+
 
 @dataclass(frozen=True)
 class MentionInput:
@@ -25,6 +27,7 @@ class MentionInput:
     outlet: str
     manual_source: str | None
     """The source the analyst linked it to by hand (kept as is), else None."""
+    published: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,11 @@ def _in(name: str) -> BindParameter[Any]:
     return bindparam(name, expanding=True)
 
 
-def pending_ids(*, session: Session, limit: int) -> list[str]:
-    rows = session.execute(text("SELECT annotation_id FROM source_pending "
-                                "ORDER BY annotation_id LIMIT :n"), {"n": limit})
+def pending_ids(*, session: Session, limit: int, after: str | None = None) -> list[str]:
+    """Queued annotation ids in id order (``after``: only those past this id)."""
+    where = "WHERE annotation_id > :c " if after is not None else ""
+    rows = session.execute(text(f"SELECT annotation_id FROM source_pending {where}"
+                                "ORDER BY annotation_id LIMIT :n"), {"n": limit, "c": after})
     return [str(r[0]) for r in rows]
 
 
@@ -74,12 +79,12 @@ def mention_inputs(*, session: Session, annotation_ids: Sequence[str]) -> list[M
         "SELECT a.id, a.article_id, a.label, a.facets, "
         "CASE WHEN a.source_start IS NULL OR a.source_end IS NULL THEN '' ELSE "
         "substr(ar.text, a.source_start + 1, a.source_end - a.source_start) END, "
-        "ar.outlet, CASE WHEN l.manual THEN l.source_id END "
+        "ar.outlet, CASE WHEN l.manual THEN l.source_id END, ar.published "
         "FROM annotation a JOIN article ar ON ar.id = a.article_id "
         "LEFT JOIN annotation_source l ON l.annotation_id = a.id "
         "WHERE a.id IN :ids").bindparams(_in("ids"))
     return [MentionInput(str(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4] or ""),
-                         str(r[5] or ""), None if r[6] is None else str(r[6]))
+                         str(r[5] or ""), None if r[6] is None else str(r[6]), str(r[7] or ""))
             for r in session.execute(stmt, {"ids": list(annotation_ids)})]
 
 
@@ -115,9 +120,11 @@ def add_sources(*, session: Session, entries: Sequence[tuple[str, str, str, str,
 
 
 def add_aliases(*, session: Session, aliases: Sequence[tuple[str, str]]) -> None:
+    """Add match keys; a full-name named key also records its surname (rule 7)."""
     if aliases:
-        session.execute(text("INSERT INTO source_alias (key, source_id) VALUES (:k, :s)"),
-                        [{"k": k, "s": s} for k, s in aliases])
+        session.execute(text("INSERT INTO source_alias (key, source_id, surname) "
+                             "VALUES (:k, :s, :n)"),
+                        [{"k": k, "s": s, "n": surname_of_key(k)} for k, s in aliases])
 
 
 def set_links(*, session: Session, links: Sequence[tuple[str, str]], manual: bool = False
@@ -148,9 +155,10 @@ def delete_links(*, session: Session, annotation_ids: Sequence[str]) -> None:
 
 
 def clear_pending(*, session: Session, annotation_ids: Sequence[str]) -> None:
-    if annotation_ids:
+    ids = list(annotation_ids)
+    for k in range(0, len(ids), 5000):
         session.execute(text("DELETE FROM source_pending WHERE annotation_id IN :ids")
-                        .bindparams(_in("ids")), {"ids": list(annotation_ids)})
+                        .bindparams(_in("ids")), {"ids": ids[k:k + 5000]})
 
 
 # --- reading the registry -------------------------------------------------------------
@@ -355,3 +363,183 @@ def append_note(*, session: Session, source_id: str, note: str) -> None:
     if note and note not in current:
         session.execute(text("UPDATE source SET note = :n WHERE id = :i"),
                         {"n": f"{current}\n{note}" if current else note, "i": source_id})
+
+
+# --- bulk links (counters kept set-based, see source_schema) ---------------------------
+
+def write_rule_links_bulk(*, session: Session,
+                          links: Sequence[tuple[str, str, int, str, str]],
+                          unlink: Sequence[str]) -> None:
+    """Link ``(annotation_id, source_id, article_id, outlet, published)`` by the rules (not by
+    hand) and remove the links of ``unlink``, with the per-row link triggers standing
+    aside (``source_bulk``) and the counters and spread tables updated by a few
+    set-based statements instead — the same end state as the triggers give."""
+    ids = [a for a, _s, _art, _o, _p in links] + list(unlink)
+    if not ids:
+        return
+    current: dict[str, tuple[str, int, str]] = {}
+    for k in range(0, len(ids), 5000):
+        for aid, sid, art, outlet in session.execute(text(
+                "SELECT l.annotation_id, l.source_id, l.article_id, sa.outlet "
+                "FROM annotation_source l LEFT JOIN source_article sa "
+                "ON sa.source_id = l.source_id AND sa.article_id = l.article_id "
+                "WHERE l.annotation_id IN :ids").bindparams(_in("ids")),
+                {"ids": ids[k:k + 5000]}):
+            current[str(aid)] = (str(sid), int(art), str(outlet or ""))
+    claims: dict[str, int] = {}
+    per_article: dict[tuple[str, int], int] = {}
+    per_outlet: dict[tuple[str, str], int] = {}
+
+    def count(sid: str, art: int, outlet: str, d: int) -> None:
+        claims[sid] = claims.get(sid, 0) + d
+        per_article[sid, art] = per_article.get((sid, art), 0) + d
+        per_outlet[sid, outlet] = per_outlet.get((sid, outlet), 0) + d
+
+    new: list[tuple[str, str, bool, int]] = []
+    changed: list[tuple[str, int, bool, str]] = []
+    meta: dict[int, tuple[str, str]] = {}
+    for aid, sid, art, outlet, published in links:
+        old = current.get(aid)
+        if old is None:
+            new.append((aid, sid, False, art))
+        elif old[0] != sid or old[1] != art:
+            changed.append((sid, art, False, aid))
+            count(*old, -1)
+        else:
+            continue
+        count(sid, art, outlet, 1)
+        meta[art] = (outlet, published)
+    gone = [a for a in unlink if a in current]
+    for aid in gone:
+        count(*current[aid], -1)
+    if not (new or changed or gone):
+        return
+    session.execute(text("INSERT INTO source_bulk (flag) VALUES (1)"))
+    _many(session, "INSERT INTO annotation_source (annotation_id, source_id, manual, "
+          "article_id) VALUES (?, ?, ?, ?)", new)
+    _many(session, "UPDATE annotation_source SET source_id = ?, article_id = ?, manual = ? "
+          "WHERE annotation_id = ?", changed)
+    _many(session, "DELETE FROM annotation_source WHERE annotation_id = ?",
+          [(a,) for a in gone])
+    session.execute(text("DELETE FROM source_bulk"))
+    _apply_link_deltas(session, claims, per_article, per_outlet, meta)
+
+
+def _many(session: Session, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
+    """executemany straight to the driver (``?`` written as the driver's placeholder):
+    SQLAlchemy's per-row parameter processing costs more than the statement here."""
+    if not rows:
+        return
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        sql = sql.replace("?", "%s")
+    conn.exec_driver_sql(sql, list(rows))
+
+
+def _apply_link_deltas(session: Session, claims: dict[str, int],
+                       per_article: dict[tuple[str, int], int],
+                       per_outlet: dict[tuple[str, str], int],
+                       meta: dict[int, tuple[str, str]]) -> None:
+    """What the link triggers would have done, one statement per table (executemany).
+    ``meta``: article id → (outlet, published) of the articles newly linked."""
+    _many(session, "UPDATE source SET claims = claims + ? WHERE id = ?",
+          [(d, s) for s, d in claims.items() if d])
+    # a new (source, article) pair fires source_article_ai (articles + 1)
+    _many(session, "INSERT INTO source_article (source_id, article_id, outlet, published, "
+          "claims) VALUES (?, ?, ?, ?, ?) ON CONFLICT (source_id, article_id) DO UPDATE "
+          "SET claims = source_article.claims + excluded.claims",
+          [(s, a, *meta.get(a, ("", "")), d) for (s, a), d in per_article.items() if d > 0])
+    _many(session, "UPDATE source_article SET claims = claims + ? "
+          "WHERE source_id = ? AND article_id = ?",
+          [(d, s, a) for (s, a), d in per_article.items() if d < 0])
+    _many(session, "DELETE FROM source_article WHERE source_id = ? AND article_id = ? "
+          "AND claims <= 0", [(s, a) for (s, a), d in per_article.items() if d < 0])
+    _many(session, "INSERT INTO source_outlet (source_id, outlet, claims) VALUES (?, ?, ?) "
+          "ON CONFLICT (source_id, outlet) DO UPDATE "
+          "SET claims = source_outlet.claims + excluded.claims",
+          [(s, o, d) for (s, o), d in per_outlet.items() if d > 0])
+    _many(session, "UPDATE source_outlet SET claims = claims + ? WHERE source_id = ? "
+          "AND outlet = ?", [(d, s, o) for (s, o), d in per_outlet.items() if d < 0])
+    _many(session, "DELETE FROM source_outlet WHERE source_id = ? AND outlet = ? "
+          "AND claims <= 0", [(s, o) for (s, o), d in per_outlet.items() if d < 0])
+
+
+# --- surname-only mentions (rule 7) ---------------------------------------------------
+
+@dataclass(frozen=True)
+class SurnameCandidates:
+    """Entries with a full-name key ending in each surname, with claims, per scope."""
+
+    in_article: dict[tuple[str, int], set[str]]
+    in_outlet: dict[tuple[str, str], set[str]]
+    in_corpus: dict[str, set[str]]
+
+
+def surname_candidates(*, session: Session, surnames: Iterable[str],
+                       article_ids: Iterable[int], outlets: Iterable[str]
+                       ) -> SurnameCandidates:
+    """Index seeks on ``ix_source_alias_surname``, joined to the spread tables."""
+    names = sorted(set(surnames))
+    out = SurnameCandidates({}, {}, {})
+    if not names:
+        return out
+    arts, outs = sorted(set(article_ids)), sorted(set(outlets))
+    for n, sid in session.execute(text(
+            "SELECT DISTINCT sa.surname, sa.source_id FROM source_alias sa "
+            "JOIN source s ON s.id = sa.source_id WHERE sa.surname IN :n AND s.claims > 0")
+            .bindparams(_in("n")), {"n": names}):
+        out.in_corpus.setdefault(str(n), set()).add(str(sid))
+    if arts:
+        for n, art, sid in session.execute(text(
+                "SELECT DISTINCT sa.surname, x.article_id, sa.source_id FROM source_alias sa "
+                "JOIN source_article x ON x.source_id = sa.source_id "
+                "WHERE sa.surname IN :n AND x.article_id IN :a AND x.claims > 0")
+                .bindparams(_in("n"), _in("a")), {"n": names, "a": arts}):
+            out.in_article.setdefault((str(n), int(art)), set()).add(str(sid))
+    if outs:
+        for n, outlet, sid in session.execute(text(
+                "SELECT DISTINCT sa.surname, x.outlet, sa.source_id FROM source_alias sa "
+                "JOIN source_outlet x ON x.source_id = sa.source_id "
+                "WHERE sa.surname IN :n AND x.outlet IN :o AND x.claims > 0")
+                .bindparams(_in("n"), _in("o")), {"n": names, "o": outs}):
+            out.in_outlet.setdefault((str(n), str(outlet)), set()).add(str(sid))
+    return out
+
+
+def queue_rule_links_of(*, session: Session, source_ids: Sequence[str]) -> None:
+    """Queue the annotations linked by the rules (not by hand) to these entries, so they
+    are linked again (a full-name entry appeared for a surname entry's mentions)."""
+    if source_ids:
+        session.execute(text(
+            "INSERT INTO source_pending (annotation_id) SELECT annotation_id FROM "
+            "annotation_source WHERE source_id IN :ids AND NOT manual "
+            "ON CONFLICT DO NOTHING").bindparams(_in("ids")), {"ids": list(source_ids)})
+
+
+def names_of(*, session: Session, source_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
+    """Entry id → (name, claims)."""
+    if not source_ids:
+        return {}
+    return {str(i): (str(n), int(c)) for i, n, c in session.execute(text(
+        "SELECT id, name, claims FROM source WHERE id IN :ids").bindparams(_in("ids")),
+        {"ids": list(source_ids)})}
+
+
+def entries_with_surname(*, session: Session, surnames: Sequence[str]) -> set[str]:
+    """Entries (with claims) owning a full-name key ending in one of ``surnames``."""
+    return set().union(*surname_candidates(session=session, surnames=surnames,
+                                           article_ids=(), outlets=()).in_corpus.values())
+
+
+# --- the rules the aliases were keyed with ---------------------------------------------
+
+def get_state(*, session: Session, name: str) -> str | None:
+    value = session.execute(text("SELECT value FROM source_state WHERE name = :n"),
+                            {"n": name}).scalar()
+    return None if value is None else str(value)
+
+
+def set_state(*, session: Session, name: str, value: str) -> None:
+    session.execute(text("INSERT INTO source_state (name, value) VALUES (:n, :v) "
+                         "ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
+                    {"n": name, "v": value})

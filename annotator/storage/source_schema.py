@@ -11,6 +11,10 @@
   the most-cited entries with their spread without aggregating a million rows.
   ``annotation_source.article_id`` is a copy of the annotation's, so a link removed by
   a cascade still knows its article.
+- A bulk link (the first registry read after an upgrade or a large import) writes a
+  row into ``source_bulk`` inside its own transaction — no other connection ever sees
+  it — so the per-row link triggers stand aside, and updates the same counters with a
+  few set-based statements (``source_crud.apply_link_deltas``) before it commits.
 """
 
 from __future__ import annotations
@@ -55,14 +59,17 @@ SQLITE_TRIGGERS = {
           INSERT OR IGNORE INTO source_pending(annotation_id) VALUES (new.id);
         END""",
     "source_link_ai": f"""
-        CREATE TRIGGER source_link_ai AFTER INSERT ON annotation_source BEGIN{_ADD_LINK}
+        CREATE TRIGGER source_link_ai AFTER INSERT ON annotation_source
+        WHEN NOT EXISTS (SELECT 1 FROM source_bulk) BEGIN{_ADD_LINK}
         END""",
     "source_link_ad": f"""
-        CREATE TRIGGER source_link_ad AFTER DELETE ON annotation_source BEGIN{_DROP_LINK}
+        CREATE TRIGGER source_link_ad AFTER DELETE ON annotation_source
+        WHEN NOT EXISTS (SELECT 1 FROM source_bulk) BEGIN{_DROP_LINK}
         END""",
     "source_link_au": f"""
         CREATE TRIGGER source_link_au AFTER UPDATE OF source_id, article_id ON annotation_source
-        WHEN old.source_id IS NOT new.source_id OR old.article_id IS NOT new.article_id
+        WHEN (old.source_id IS NOT new.source_id OR old.article_id IS NOT new.article_id)
+          AND NOT EXISTS (SELECT 1 FROM source_bulk)
         BEGIN{_DROP_LINK}{_ADD_LINK}
         END""",
     "source_article_ai": """
@@ -111,6 +118,9 @@ DECLARE o text;
 BEGIN
   IF TG_OP = 'UPDATE' AND OLD.source_id = NEW.source_id
      AND OLD.article_id = NEW.article_id THEN
+    RETURN NULL;
+  END IF;
+  IF EXISTS (SELECT 1 FROM source_bulk) THEN
     RETURN NULL;
   END IF;
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
@@ -190,7 +200,11 @@ DROP FUNCTION IF EXISTS source_pending_sync();
 """
 
 
+BULK_TABLE = "CREATE TABLE IF NOT EXISTS source_bulk (flag INTEGER PRIMARY KEY)"
+
+
 def install(conn: Connection) -> None:
+    conn.execute(text(BULK_TABLE))
     if conn.dialect.name == "sqlite":
         for name, ddl in SQLITE_TRIGGERS.items():
             conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
@@ -207,6 +221,7 @@ def drop(conn: Connection) -> None:
     elif conn.dialect.name == "postgresql":
         for stmt in _pg_statements(PG_DROP):
             conn.exec_driver_sql(stmt)
+    conn.execute(text("DROP TABLE IF EXISTS source_bulk"))
 
 
 def ensure_sqlite(conn: Connection) -> bool:

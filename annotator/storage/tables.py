@@ -168,10 +168,22 @@ class SourceAliasRow(SQLModel, table=True):
     """A match key that leads to a source (its own key, renames, merged entries' keys)."""
 
     __tablename__ = "source_alias"
-    __table_args__ = (Index("ix_source_alias_source", "source_id"),)
+    __table_args__ = (Index("ix_source_alias_source", "source_id"),
+                      Index("ix_source_alias_surname", "surname"))
 
     key: str = Field(primary_key=True)
     source_id: str = Field(foreign_key="source.id", ondelete="CASCADE", max_length=24)
+    surname: str | None = None
+    """Last word of a full-name named key (surname-only mentions look it up)."""
+
+
+class SourceStateRow(SQLModel, table=True):
+    """Registry bookkeeping: the fingerprint of the rules the aliases were keyed with."""
+
+    __tablename__ = "source_state"
+
+    name: str = Field(primary_key=True)
+    value: str = ""
 
 
 class AnnotationSourceRow(SQLModel, table=True):
