@@ -68,6 +68,7 @@ from annotator.domain.formats import (
     decode_content,
     normalise_id,
     parse_json,
+    parse_source_id,
 )
 from annotator.domain.formats.brat import export_brat, read_brat, safe_path
 from annotator.domain.formats.registry import format_names, formats_for_extension, get_format
@@ -445,6 +446,7 @@ class _CsvRow(NamedTuple):
     created_at: str
     updated_at: str
     facets: str = EMPTY_JSON
+    source_id: str = ""
 
 
 @dataclass
@@ -524,6 +526,7 @@ def _parse_csv(data: bytes, name: str, *, annotator: str | None, tick: _Ticker) 
     i_ss, i_se, i_st, i_note = col("source_start"), col("source_end"), col("source_text"), \
         col("note")
     i_created, i_updated = col("created_at"), col("updated_at")
+    i_src = col("source_id")
     facet_cols = [(f, idx[f]) for f in FACET_NAMES if f in idx]
     facet_cache: dict[tuple[str, ...], str] = {}
     facet_idx = [i for _f, i in facet_cols]
@@ -657,12 +660,15 @@ def _parse_csv(data: bytes, name: str, *, annotator: str | None, tick: _Ticker) 
             quote = row[i_text]
             note = row[i_note] if i_note >= 0 else ""
             source_text = row[i_st] if i_st >= 0 else ""
+            sid = row[i_src] if i_src >= 0 else ""
+            if sid:
+                sid = parse_source_id({"source_id": sid}, where=f"{name} line {line}") or ""
             group.rows.append(_CsvRow(
                 line, ann_id, art, who, label, start, end,
                 un(quote) if quote[:1] == "'" else quote, ss, se,
                 un(source_text) if source_text[:1] == "'" else source_text,
                 un(note) if note[:1] == "'" else note,
-                created, updated, facets,
+                created, updated, facets, sid,
             ))
     except csv.Error as exc:
         msg = str(exc)
@@ -939,7 +945,7 @@ def _build_csv_group(rows: Sequence[_CsvRow], art: int, text: str,
     n = len(text)
     ctx = CONTEXT_CHARS
     for (_line, ann_id, _art, who, label, s, e, cell, ss, se, source_text, note, created,
-         updated, facets) in rows:
+         updated, facets, _sid) in rows:
         if e > n:
             return None
         quote = text[s:e]
@@ -1450,6 +1456,9 @@ def _write(project: Project, parsed: _Parsed, *, check_existing: bool, name: str
                 _add_import_events(session, [a.id for a in batch], at=stamp, actor=actor,
                                    detail=detail)
             tick(k + len(batch), len(new))
+        if fmt == "csv":  # the source_id column, kept like the JSON formats' field
+            placed.sources.update({r.ann_id: r.source_id for g in parsed.csv_groups
+                                   for r in g.rows if r.source_id})
         if placed.sources:
             keep_source_ids(session, {a.id: placed.sources[a.id] for a in new
                                       if a.id in placed.sources})

@@ -574,15 +574,24 @@ def import_registry(session: Session, theirs: Registry, added: Sequence[str]) ->
 # --- imports that name their source ids ---------------------------------------------
 
 def keep_source_ids(session: Session, wanted: dict[str, str]) -> None:
-    """Keep the ``source_id`` an imported file gives each annotation (in the import's
-    transaction), so export → import → export keeps the ids as the CSV does.
+    """Keep the ``source_id`` an imported file (CSV column, JSON field) gives each
+    annotation, in the import's transaction, so the analyst's merges and splits travel
+    and export → import → export keeps the ids.
 
-    The annotations are linked by the rules first — ids derive from the rule key, so
-    that usually gives the file's id already. Where it does not (an entry split off or
-    renamed in the exporting project), the annotation is linked by hand to the file's
-    id: to the local entry of that id, or to a new one of that id with the rule
-    entry's kind, name and outlet (the exporting project's name is not in the file)."""
+    The annotations are linked by this database's rules first. Where that gives another
+    entry than the file names:
+
+    - the file's entry exists here → the annotation is linked to it, by hand (the rules
+      will not move it again);
+    - it does not exist here and is just the id the rules derive for that mention (the
+      exporting database did nothing by hand) → this database's link stays (its own
+      merges and rules decide);
+    - otherwise (an entry split off, merged into, or reached by a rule in the exporting
+      database) → an entry of that id is created, with the kind, name and outlet of the
+      rule entry (names do not travel in the file), and the annotation linked to it by
+      hand."""
     ids = list(wanted)
+    r = rules()
     for k in range(0, len(ids), BATCH):
         batch = ids[k:k + BATCH]
         link_now(session, batch)
@@ -591,6 +600,14 @@ def keep_source_ids(session: Session, wanted: dict[str, str]) -> None:
         if not differ:
             continue
         present = source_crud.existing_source_ids(session=session, ids=differ.values())
+        default: dict[str, str] = {}
+        for item in source_crud.mention_inputs(session=session, annotation_ids=list(differ)):
+            named, affiliation = _facet_cells(item.facets)
+            m = _match(item.mention, item.label, named, affiliation, item.outlet, r)
+            if m is not None:
+                default[item.annotation_id] = m.source_id
+        differ = {a: sid for a, sid in differ.items()
+                  if sid in present or default.get(a) != sid}
         stamp = utc_now_iso()
         for a, sid in differ.items():
             if sid not in present:
