@@ -19,6 +19,9 @@ from annotator.services.project import Project
 
 NAME = "sources"
 
+NOTICE_FROM = 2000
+"""Queued mentions from which linking them says so on stderr (with progress lines)."""
+
 CLAIM_COLUMNS = ("annotation_id", "article_id", "start", "end", "text", "left", "right",
                  "mention", "label", "annotator", "title", "outlet", "published", "manual")
 
@@ -35,10 +38,42 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def _link_queued(project: Project) -> bool:
+    """Link what is queued, telling stderr how far it got when that is a lot (the first
+    read after upgrading a large file). Ctrl+C stops it: batches done stay linked.
+    False if interrupted."""
+    from annotator.services import sources
+
+    total = sources.pending_count(project)
+    if total < NOTICE_FROM or project.read_only:
+        return True
+    sys.stderr.write(f"annotator: linking {total:,} queued source mention(s) to the "
+                     f"registry (once; Ctrl+C stops, keeping what is linked)\n")
+    shown = [0]
+
+    def progress(done: int, of: int) -> None:
+        step = max(1, of // 10)
+        if done >= of or done // step > shown[0] // step:
+            sys.stderr.write(f"annotator: linked {done:,} of {of:,} "
+                             f"({100 * done // max(1, of)}%)\n")
+        shown[0] = done
+
+    try:
+        sources.resolve_pending(project, progress=progress)
+    except KeyboardInterrupt:
+        left = sources.pending_count(project)
+        sys.stderr.write(f"annotator: stopped: {total - left:,} linked and kept, {left:,} "
+                         f"still queued (linked the next time the registry is read)\n")
+        return False
+    return True
+
+
 def run(project: Project, args: argparse.Namespace) -> int:
     from annotator.domain.csv_safety import neutralise
     from annotator.services import sources
 
+    if not _link_queued(project):
+        return 130
     if args.show:
         detail = sources.show_source(project, args.show)
         records = [{
@@ -53,6 +88,9 @@ def run(project: Project, args: argparse.Namespace) -> int:
                              f"{s.articles} articles\t{', '.join(s.outlets)}\n")
             bands = ", ".join(f"{k} {v}" for k, v in sorted(detail.bands.items()))
             sys.stdout.write(f"strength: {bands or '—'}\n")
+            if detail.possibly_same:  # rule 7 kept them apart: the analyst decides
+                sys.stdout.write("possibly the same source: " + "; ".join(
+                    f"{i} {n} ({c} claims)" for i, n, c in detail.possibly_same) + "\n")
             for r in records:
                 sys.stdout.write(f"{r['article_id']}:{r['start']}-{r['end']}\t"
                                  f"{_flat(str(r['left']))[-40:]:>40} [{_flat(str(r['text']))}]"

@@ -8,10 +8,16 @@ distribution and its claims as keyword-in-context lines; activating a claim emit
 :meth:`SourcesPane.show_source` is the "this source in other articles" entry point.
 Rename, note, merge and split (the selected claims into a new entry) act on the
 registry through the service and refresh the list.
+
+Many queued mentions (the first read after upgrading a large file, a big import) are
+linked behind a progress dialog (:func:`annotator.qt.interop_dialogs.run_with_progress`)
+whose Cancel keeps every batch already linked; the pane then shows what is linked and a
+*Link queued mentions* button to go on later.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.errors import UserInputError
+from annotator.qt.interop_dialogs import run_with_progress
 from annotator.qt.table_model import Column, ColumnTableModel
 from annotator.services import sources
 from annotator.services.project import Project
@@ -48,6 +55,8 @@ _SOURCE_CELLS: tuple[Callable[[SourceSummary], Any], ...] = (
     lambda s: s.name, lambda s: s.kind_name, lambda s: s.claims, lambda s: s.articles,
     lambda s: ", ".join(s.outlets), lambda s: s.first_seen, lambda s: s.last_seen)
 FIRST_SCREEN = 200
+PROGRESS_FROM = 2000
+"""Queued mentions from which linking them shows a progress dialog."""
 
 
 def _flat(text: str) -> str:
@@ -80,6 +89,9 @@ class SourcesPane(QWidget):
         self.project = project
         self.current: SourceDetail | None = None
         self.exclude_article: int | None = None
+        self.stop_note = ""
+        self.linking_stopped = False
+        """The analyst cancelled linking: not asked again until *Link queued mentions*."""
         self.entries: ColumnTableModel[SourceSummary] = ColumnTableModel(
             [Column(t, cell) for t, cell in zip(SOURCE_COLUMNS, _SOURCE_CELLS, strict=True)])
         self._label_names: dict[str, str] = {}
@@ -122,6 +134,11 @@ class SourcesPane(QWidget):
         self.everywhere = QPushButton("All articles")
         self.everywhere.setToolTip("Show the claims in every article again")
         self.everywhere.clicked.connect(lambda: self._show_current(None))
+        self.link_rest = QPushButton("Link queued mentions")
+        self.link_rest.setObjectName("sourcesLinkQueued")
+        self.link_rest.setToolTip("Go on linking the mentions still queued (stopped earlier)")
+        self.link_rest.clicked.connect(self.link_queued_now)
+        self.link_rest.hide()
         buttons = QHBoxLayout()
         for b in (rename, note, merge, self.split, self.everywhere):
             buttons.addWidget(b)
@@ -143,18 +160,50 @@ class SourcesPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)
-        layout.addWidget(self.message)
+        status = QHBoxLayout()
+        status.addWidget(self.message, 1)
+        status.addWidget(self.link_rest)
+        layout.addLayout(status)
 
     # --- the list --------------------------------------------------------------------
 
+    def link_queued(self) -> None:
+        """Link queued mentions: at once when few, behind a cancellable progress dialog
+        when many; after a cancel, not again until :meth:`link_queued_now`."""
+        if self.linking_stopped or self.project.read_only:
+            return
+        total = sources.pending_count(self.project)
+        if total < PROGRESS_FROM:
+            if total:
+                sources.resolve_pending(self.project)
+            return
+        result = run_with_progress(self, f"Linking {total:,} source mentions to the registry…",
+                                   sources.resolve_pending, self.project)
+        left = sources.pending_count(self.project)
+        if result.cancelled or left:
+            self.linking_stopped = True
+            self.link_rest.show()
+            self.stop_note = (f"linking stopped: {total - left:,} linked and kept, {left:,} "
+                              f"still queued" if result.cancelled else
+                              f"linking failed ({result.error}); {left:,} still queued")
+        else:
+            self.link_rest.hide()
+
+    def link_queued_now(self) -> None:
+        self.linking_stopped = False
+        self.refresh()
+
     def refresh(self) -> None:
         """Re-read the most-cited entries (linking queued mentions first)."""
+        self.link_queued()
         name = self.filter.text().strip() or None
-        found = sources.list_sources(self.project, limit=FIRST_SCREEN, name_like=name)
+        found = sources.list_sources(self.project, limit=FIRST_SCREEN, name_like=name,
+                                     resolve=False)
         self.entries.set_items(found)
         self.message.setText(f"{len(found)} sources" + (" (most cited first; filter to "
                                                         "find others)" if len(found) ==
-                                                       FIRST_SCREEN else ""))
+                                                       FIRST_SCREEN else "")
+                             + (f" · {self.stop_note}" if self.linking_stopped else ""))
 
     def entry_at(self, proxy_row: int) -> SourceSummary:
         src = self.list_proxy.mapToSource(self.list_proxy.index(proxy_row, 0))
@@ -178,8 +227,9 @@ class SourcesPane(QWidget):
 
     def _load(self, source_id: str) -> None:
         try:
+            self.link_queued()
             detail = sources.show_source(self.project, source_id,
-                                         exclude_article=self.exclude_article)
+                                         exclude_article=self.exclude_article, resolve=False)
         except UserInputError as exc:
             self.message.setText(str(exc))
             return
@@ -193,6 +243,9 @@ class SourcesPane(QWidget):
             f" · outlets: {', '.join(s.outlets) or '—'} · first {s.first_seen or '—'}, "
             f"last {s.last_seen or '—'}<br>strength: {bands}<br>matched by: {aliases}"
             + (f"<br>note: {s.note}" if s.note else "")
+            + ("<br>possibly the same source (merge if so): " + "; ".join(
+                f"{html.escape(n)} ({c} claims)" for _i, n, c in detail.possibly_same)
+               if detail.possibly_same else "")
             + (f"<br>showing {len(detail.claims)} claims{scope}" if scope else ""))
         self.everywhere.setEnabled(self.exclude_article is not None)
         self._label_names = {lab.key: lab.name for lab in self.project.labels()}
