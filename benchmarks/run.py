@@ -55,6 +55,7 @@ MODULES = [
     "bench_w3c_memory",
     "bench_startup",
     "bench_search",
+    "bench_registry",
 ]
 
 

@@ -265,7 +265,8 @@ def resolve_pending(project: Project, *, limit: int | None = None,
                 if not ids:
                     break
                 inputs = source_crud.mention_inputs(session=session, annotation_ids=ids)
-                linked = _link_batch(session, inputs, utc_now_iso(), bulk=True,
+                linked = _link_batch(session, inputs, utc_now_iso(),
+                                     bulk=len(inputs) > BULK_FROM,
                                      defer_surnames=defer)
                 present = {i.annotation_id for i in inputs}
                 source_crud.clear_pending(session=session,
