@@ -210,7 +210,7 @@ def test_migration_fills_surnames(tmp_path: Path) -> None:
         cfg = alembic_config()
         with project.engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0008")
+            command.downgrade(cfg, "0009")
             assert "surname" not in {c[1] for c in conn.execute(
                 sql("PRAGMA table_info(source_alias)"))}
             command.upgrade(cfg, "head")

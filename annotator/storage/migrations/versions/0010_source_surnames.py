@@ -13,8 +13,8 @@
   of per-row triggers (``annotator/storage/source_schema.py``); the triggers are
   re-installed to read it.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-04
 """
 
@@ -24,8 +24,8 @@ from alembic import op
 from annotator.domain.source_registry import surname_of_key
 from annotator.storage import source_schema
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
