@@ -53,6 +53,7 @@ MODULES = [
     "bench_suggest_stall",
     "bench_find",
     "bench_w3c_memory",
+    "bench_json_export_memory",
     "bench_startup",
     "bench_search",
     "bench_registry",

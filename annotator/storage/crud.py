@@ -138,6 +138,32 @@ def list_annotations_page(
     return [make(row) for row in session.execute(stmt).all()]  # one fetchall
 
 
+
+def iter_annotations_sorted(
+    *, session: Session, article_id: int, by_annotator: bool = False, batch: int = 5_000
+) -> Iterator[Annotation]:
+    """An article's annotations in ``sort_key`` order — with ``by_annotator``, grouped by
+    annotator first — streamed (``yield_per``): at most ``batch`` rows held.
+
+    Text columns compare in code point order, as Python's ``sorted`` does: SQLite's
+    default BINARY collation already does on UTF-8; PostgreSQL gets ``COLLATE "C"``
+    (byte order, which UTF-8 keeps) instead of the database's locale.
+    """
+    ordering: list[Any] = []
+    pg = session.get_bind().dialect.name == "postgresql"
+
+    def text_key(column: Any) -> Any:
+        return column.collate("C") if pg else column
+
+    if by_annotator:
+        ordering.append(text_key(_A.annotator))
+    ordering += [_A.start, _A.end, text_key(_A.id)]
+    stmt = (select(*ANNOTATION_COLUMNS).where(_A.article_id == article_id)
+            .order_by(*ordering).execution_options(yield_per=batch))
+    make = Annotation._make
+    for part in session.connection().execute(stmt).partitions():
+        yield from map(make, part)
+
 def article_span_text(*, session: Session, article_id: int, start: int,
                       end: int) -> tuple[int, str] | None:
     """``(length of the article text, text[start:end])`` computed by the database.

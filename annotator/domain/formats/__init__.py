@@ -155,6 +155,19 @@ def dump_json(obj: Any, *, indent: int | None = None) -> str:
     return text
 
 
+def split_at_markers(skeleton: str, *markers: str) -> list[str]:
+    """``skeleton`` (JSON text) cut where each ``"marker"`` string value stands, in
+    order, so a streaming writer can put a long list or object there piece by piece."""
+    parts: list[str] = []
+    rest = skeleton
+    for marker in markers:
+        head, sep, rest = rest.partition(f'"{marker}"')
+        if not sep:
+            raise ValueError(f"marker {marker!r} not found in the JSON skeleton")
+        parts.append(head)
+    return [*parts, rest]
+
+
 # -- field access ----------------------------------------------------------------------
 
 

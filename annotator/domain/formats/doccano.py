@@ -22,15 +22,17 @@ on import and its offsets moved accordingly.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
 
 from annotator.domain.formats import (
     EXPORT_KEY,
     EXPORT_VERSION,
     UNIT_UTF16,
     Document,
+    ExportChecker,
     FormatError,
     IdRegistry,
     NewlineMap,
@@ -51,8 +53,10 @@ from annotator.domain.formats import (
     require_list,
     require_object,
     sorted_annotations,
+    split_at_markers,
     utf16_span_to_code_points,
 )
+from annotator.domain.model import Annotation
 from annotator.domain.offsets import OffsetMap
 
 FORMAT_NAME = "doccano-jsonl"
@@ -73,22 +77,7 @@ def export_doccano(documents: Iterable[Document], *, indent: int | None = None) 
         for ann in sorted_annotations(doc.annotations):
             s16, e16 = omap.span_to_utf16(ann.start, ann.end)
             spans.append([s16, e16, ann.label])
-            entry: dict[str, Any] = {
-                "id": ann.id,
-                "span": [s16, e16, ann.label],
-                "text": ann.text,
-                "note": ann.note,
-                "source": (
-                    list(omap.span_to_utf16(ann.source_start, ann.source_end))
-                    if ann.source_start is not None and ann.source_end is not None
-                    else None
-                ),
-                **annotation_extras(ann),
-            }
-            source_id = doc.sources.get(ann.id)
-            if source_id:
-                entry["source_id"] = source_id
-            extra.append(entry)
+            extra.append(_extra_entry(ann, omap, doc))
         meta = article_meta(doc.meta)
         record = {
             "id": meta.get("id", n),
@@ -104,6 +93,78 @@ def export_doccano(documents: Iterable[Document], *, indent: int | None = None) 
         }
         lines.append(dump_json(record))
     return "".join(line + "\n" for line in lines)
+
+
+def _extra_entry(ann: Annotation, omap: OffsetMap, doc: Document) -> dict[str, Any]:
+    """One annotation's entry in the record's metadata block."""
+    s16, e16 = omap.span_to_utf16(ann.start, ann.end)
+    entry: dict[str, Any] = {
+        "id": ann.id,
+        "span": [s16, e16, ann.label],
+        "text": ann.text,
+        "note": ann.note,
+        "source": (
+            list(omap.span_to_utf16(ann.source_start, ann.source_end))
+            if ann.source_start is not None and ann.source_end is not None
+            else None
+        ),
+        **annotation_extras(ann),
+    }
+    source_id = doc.sources.get(ann.id)
+    if source_id:
+        entry["source_id"] = source_id
+    return entry
+
+
+def write_doccano(
+    records: Iterable[tuple[Document, Callable[[], Iterable[Annotation]]]],
+    out: TextIO,
+) -> int:
+    """Stream doccano JSONL to ``out``: byte for byte what :func:`export_doccano`
+    returns, without holding the annotations.
+
+    Each record is a document (text, metadata, source ids; its ``annotations`` are not
+    read) and a function returning its annotations in ``sort_key`` order, called twice
+    (the ``label`` list, then the metadata block), so it can be a streamed query.
+    Returns the number of annotations written.
+    """
+    written = 0
+    for n, (doc, ordered) in enumerate(records, start=1):
+        check = ExportChecker(doc.text, where=f"document {n}")
+        omap = OffsetMap.for_text(doc.text)
+        meta = article_meta(doc.meta)
+        label_mark, extra_mark = (f"stream-{uuid.uuid4().hex}" for _ in range(2))
+        record = {
+            "id": meta.get("id", n),
+            "text": doc.text,
+            "label": label_mark,
+            EXPORT_KEY: {"format": FORMAT_NAME, "version": EXPORT_VERSION,
+                         "offset_unit": UNIT_UTF16, "article": meta,
+                         "annotations": extra_mark},
+        }
+        head, middle, tail = split_at_markers(dump_json(record), label_mark, extra_mark)
+        out.write(head + "[")
+        count = 0
+        last: tuple[int, int, str] | None = None
+        for ann in ordered():
+            check(ann)
+            if last is not None and ann.sort_key < last:
+                raise ValueError("write_doccano: annotations not in position order")
+            last = ann.sort_key
+            s16, e16 = omap.span_to_utf16(ann.start, ann.end)
+            out.write((", " if count else "") + dump_json([s16, e16, ann.label]))
+            count += 1
+        out.write("]" + middle + "[")
+        again = 0
+        for ann in ordered():
+            out.write((", " if again else "") + dump_json(_extra_entry(ann, omap, doc)))
+            again += 1
+        if again != count:
+            raise ValueError(f"write_doccano: {again} annotations on the second pass, "
+                             f"{count} on the first")
+        out.write("]" + tail + "\n")
+        written += count
+    return written
 
 
 def import_doccano(content: str | bytes, *, article_id: int | None = None) -> list[Document]:

@@ -44,8 +44,10 @@ hold. Regions without our metadata get stable ids derived from theirs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import uuid
+from collections.abc import Callable, Iterable
+from itertools import groupby
+from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
 from annotator.domain.formats import (
@@ -54,6 +56,7 @@ from annotator.domain.formats import (
     UNIT_CODE_POINTS,
     UNIT_UTF16,
     Document,
+    ExportChecker,
     FormatError,
     IdRegistry,
     NewlineMap,
@@ -75,6 +78,7 @@ from annotator.domain.formats import (
     require_list,
     require_object,
     sorted_annotations,
+    split_at_markers,
     utf16_span_to_code_points,
 )
 from annotator.domain.model import Annotation
@@ -186,6 +190,103 @@ def export_labelstudio(documents: Iterable[Document], *, indent: int | None = 2)
             "predictions": [],
         })
     return dump_json(tasks, indent=indent) + "\n"
+
+
+def write_labelstudio(
+    tasks: Iterable[tuple[Document, Callable[[], Iterable[Annotation]]]],
+    out: TextIO,
+) -> int:
+    """Stream Label Studio tasks to ``out``: byte for byte what
+    ``export_labelstudio(documents, indent=None)`` returns, without holding the
+    annotations (100k of them as objects and one JSON string took ~1 GB).
+
+    Each task is a document (text, metadata, source ids; its ``annotations`` are not
+    read) and a function returning its annotations ordered by annotator (code point
+    order), then ``sort_key``. It is called twice — the metadata block comes before the
+    regions — so it can be a streamed query. Returns the number of annotations written.
+    """
+    out.write("[")
+    written = 0
+    for n, (doc, ordered) in enumerate(tasks, start=1):
+        if n > 1:
+            out.write(", ")
+        written += _write_task(doc, n, ordered, out)
+    out.write("]\n")
+    return written
+
+
+def _write_task(doc: Document, n: int, ordered: Callable[[], Iterable[Annotation]],
+                out: TextIO) -> int:
+    """One task of :func:`write_labelstudio`: the task's JSON cut at two markers (the
+    metadata block's ``annotations`` object and the task's ``annotations`` list) and
+    those two filled in, one annotation at a time."""
+    check = ExportChecker(doc.text, where=f"document {n}")
+    meta = article_meta(doc.meta)
+    extras_mark, anns_mark, result_mark = (f"stream-{uuid.uuid4().hex}" for _ in range(3))
+    task = {
+        "id": meta.get("id", n),
+        "data": {"text": doc.text, **{k: v for k, v in meta.items() if k != "id"}},
+        "meta": {EXPORT_KEY: {"format": FORMAT_NAME, "version": EXPORT_VERSION,
+                              "offset_unit": UNIT_CODE_POINTS, "article": meta,
+                              "annotations": extras_mark}},
+        "annotations": anns_mark,
+        "predictions": [],
+    }
+    head, middle, tail = split_at_markers(dump_json(task), extras_mark, anns_mark)
+    out.write(head + "{")
+    count = 0
+    last: tuple[str, tuple[int, int, str]] | None = None
+    for ann in ordered():
+        check(ann)
+        key = (ann.annotator, ann.sort_key)
+        if last is not None and key < last:
+            raise ValueError("write_labelstudio: annotations not in (annotator, position) order")
+        last = key
+        entry = annotation_extras(ann)
+        source_id = doc.sources.get(ann.id)
+        if source_id and ann.source_start is not None:
+            entry["source_id"] = source_id
+        out.write((", " if count else "") + dump_json(ann.id) + ": " + dump_json(entry))
+        count += 1
+    out.write("}" + middle + "[")
+    text = doc.text
+    written = 0
+    for k, (_name, group) in enumerate(groupby(ordered(), key=lambda a: a.annotator),
+                                       start=1):
+        ls_ann: dict[str, Any] = {"id": k, "result": result_mark, "was_cancelled": False,
+                                  "ground_truth": False}
+        before = split_at_markers(dump_json(ls_ann), result_mark)[0]
+        out.write((", " if k > 1 else "") + before + "[")
+        first_created = last_updated = ""
+        items = 0
+        for ann in group:
+            result = [_region(ann.id, ann.start, ann.end, ann.text, ann.label)]
+            if ann.note:
+                result[0]["meta"] = {"text": [ann.note]}
+            if ann.source_start is not None and ann.source_end is not None:
+                src_id = ann.id + SOURCE_SUFFIX
+                ss, se = ann.source_start, ann.source_end
+                result.append(_region(src_id, ss, se, text[ss:se], SOURCE_LABEL))
+                result.append({"from_id": ann.id, "to_id": src_id, "type": "relation",
+                               "direction": "right", "labels": [RELATION_LABEL]})
+            for item in result:
+                out.write((", " if items else "") + dump_json(item))
+                items += 1
+            if ann.created_at and (not first_created or ann.created_at < first_created):
+                first_created = ann.created_at
+            if ann.updated_at and ann.updated_at > last_updated:
+                last_updated = ann.updated_at
+            written += 1
+        if first_created:
+            ls_ann["created_at"] = first_created
+        if last_updated:
+            ls_ann["updated_at"] = last_updated
+        out.write("]" + split_at_markers(dump_json(ls_ann), result_mark)[1])
+    if written != count:
+        raise ValueError(f"write_labelstudio: {written} annotations on the second pass, "
+                         f"{count} on the first")
+    out.write("]" + tail)
+    return written
 
 
 def import_labelstudio(content: str | bytes, *, article_id: int | None = None) -> list[Document]:
