@@ -15,13 +15,15 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.cli import output
 from annotator.domain.display import printable
 from annotator.domain.errors import UserInputError
 from annotator.domain.formats.registry import format_names, get_format
-from annotator.services.project import DatabaseError, Project, resolve_database
+
+if TYPE_CHECKING:  # imported when a command runs: the window starts without it
+    from annotator.services.project import Project
 
 BUILTIN_COMMANDS = ("gui", "add", "list", "export")
 
@@ -126,6 +128,15 @@ def _fail(message: str) -> int:
 
 
 def _main(args: argparse.Namespace) -> int:
+    if args.command == "gui" and not args.version:
+        # The window paints before the storage stack is imported; it opens (and
+        # reports problems with) the database itself, the same one-line way.
+        from annotator.app import run_gui
+
+        return run_gui(args.db, [Path(f) for f in args.files],
+                       exit_after_paint=args.smoke_exit_after_paint)
+    from annotator.services.project import DatabaseError, Project, resolve_database
+
     db = ""
     try:
         db = resolve_database(args.db)
@@ -137,11 +148,6 @@ def _main(args: argparse.Namespace) -> int:
         if args.command is None:
             build_parser().print_usage(sys.stderr)
             return EXIT_BAD_INPUT
-        if args.command == "gui":
-            from annotator.app import run_gui
-
-            return run_gui(db, [Path(f) for f in args.files],
-                           exit_after_paint=args.smoke_exit_after_paint)
         project = Project(db)
         try:
             return _run_headless(project, args)

@@ -13,9 +13,11 @@ import argparse
 import csv
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotator.services.project import Project
+if TYPE_CHECKING:  # the storage stack loads when a command runs, not for the window
+    from annotator.services.project import Project
+
 
 NAME = "sources"
 

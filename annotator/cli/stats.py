@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotator.services.project import Project
+if TYPE_CHECKING:  # the storage stack loads when a command runs, not for the window
+    from annotator.services.project import Project
+
 
 NAME = "stats"
 

@@ -12,11 +12,13 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from annotator.domain.csv_safety import neutralise
 from annotator.domain.errors import UserInputError
-from annotator.services.project import Project
+
+if TYPE_CHECKING:  # the storage stack loads when a command runs, not for the window
+    from annotator.services.project import Project
 
 NAME = "suggest"
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.domain.errors import UserInputError
-from annotator.services.project import Project
+
+if TYPE_CHECKING:  # the storage stack loads when a command runs, not for the window
+    from annotator.services.project import Project
 
 NAME = "tag"
 

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 
 from annotator.domain.errors import UserInputError
 
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".html", ".htm", ".docx")
+"""Article file types the importer reads (here so the window's file filters need no
+storage stack at start-up)."""
+
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
 """Larger files are refused: an article is never this big, and the text view would stall."""
 

@@ -13,6 +13,7 @@ was, so Shift+click and Shift+arrows extend from that point.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
@@ -29,7 +30,9 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 from annotator.domain.word_boundaries import describe_split, snap_span
 from annotator.qt import theme
 from annotator.qt.highlighter import SpanHighlighter
-from annotator.services.open_article import OpenArticle
+
+if TYPE_CHECKING:  # not imported at start-up: it pulls in the storage stack
+    from annotator.services.open_article import OpenArticle
 
 
 class ArticleView(QPlainTextEdit):
@@ -92,6 +95,14 @@ class ArticleView(QPlainTextEdit):
         self._visible = (-1, -1)
         self._update_active_blocks()
         self.articleShown.emit()
+
+    def show_text_preview(self, text: str) -> None:
+        """Start-up only: the stored text painted before its article is loaded. With no
+        article there are no highlights, selections map to nothing and nothing can be
+        tagged; :meth:`show_article` replaces it."""
+        with self.highlighter.text_replaced():
+            self.setPlainText(text)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def _update_active_blocks(self) -> None:
         """Tell the highlighter which blocks are on screen (guarded: painting a block

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -36,13 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.qt import theme
-from annotator.services.db_errors import (
-    DatabaseBusy,
-    DatabaseFault,
-    DiskFull,
-    ReadOnlyDatabase,
-    ServerUnavailable,
-)
+
+if TYPE_CHECKING:  # a fault exists only once the storage stack is loaded
+    from annotator.services.db_errors import DatabaseFault
 
 RECONNECT_INTERVAL_MS = 5_000
 """How often the reconnect banner tries the kept actions again."""
@@ -132,8 +129,16 @@ class FaultHandler(QObject):
         self._refresh()
 
     # --------------------------------------------------------------- entry
+    def attach(self, *, read_only: bool, where: str) -> None:
+        """The window's project is open (start-up's second phase): show its state."""
+        self.read_only = read_only
+        self.where = where
+        self._refresh()
+
     def handle(self, fault: DatabaseFault, *, action: str, retry: Retry) -> None:
         """``action`` (described for the analyst) was refused by the database: keep it."""
+        from annotator.services.db_errors import DatabaseBusy, ReadOnlyDatabase, ServerUnavailable
+
         if self._retrying:  # a retry failed again: the retry loop keeps the action
             self.fault = fault
             return
@@ -176,9 +181,14 @@ class FaultHandler(QObject):
         if not self.pending:
             self.fault = None
             self.reconnect_timer.stop()
-        elif isinstance(self.fault, ServerUnavailable):
+        elif self._server_unavailable():
             self.reconnect_timer.start()
         self._refresh()
+
+    def _server_unavailable(self) -> bool:
+        from annotator.services.db_errors import ServerUnavailable
+
+        return isinstance(self.fault, ServerUnavailable)
 
     def discard(self) -> None:
         """Forget the kept actions (the analyst decided; they were never saved)."""
@@ -198,6 +208,8 @@ class FaultHandler(QObject):
 
     def _refresh(self, *, refused: str = "") -> None:
         if self.pending:
+            from annotator.services.db_errors import DiskFull, ServerUnavailable
+
             kept = "; ".join(p.description for p in self.pending[:3])
             more = f" and {len(self.pending) - 3} more" if len(self.pending) > 3 else ""
             if isinstance(self.fault, ServerUnavailable):

@@ -8,7 +8,7 @@ menus, filters and drag-and-drop never disagree with the CLI's ``--format`` choi
 from __future__ import annotations
 
 from annotator.domain.formats.registry import FORMATS, FileFormat
-from annotator.services.articles import SUPPORTED_SUFFIXES
+from annotator.domain.text_import import SUPPORTED_SUFFIXES
 
 ALL_FILES = "All files (*)"
 

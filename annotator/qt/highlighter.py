@@ -27,13 +27,16 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import SIGNAL, SLOT, QEvent, QObject, QTimer
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
 from annotator.qt.theme import NEUTRAL_FILL
-from annotator.services.open_article import OpenArticle
+
+if TYPE_CHECKING:  # not at start-up: it pulls in the storage stack
+    from annotator.services.open_article import OpenArticle
 
 MARGIN_BLOCKS = 8
 MARGIN_DELAY_MS = 30

@@ -9,6 +9,7 @@ Flows live in ``qt/controllers/`` (one module per concern), docks are panes in
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
@@ -43,7 +44,9 @@ from annotator.qt.panes.suggestions import SuggestionsPane
 from annotator.qt.window_layout import WindowLayout, fit_to_screen
 from annotator.qt.workbench import Workbench
 from annotator.services.changes import Changes
-from annotator.services.project import Project
+
+if TYPE_CHECKING:  # the storage stack loads when a project is attached, after the first paint
+    from annotator.services.project import Project
 
 PANES: tuple[type[Pane], ...] = (
     ArticlePane, StatusPane, ArticlesPane, LayersPane, DetailsPane, ReviewPane,
@@ -54,16 +57,22 @@ PANES: tuple[type[Pane], ...] = (
 
 PROJECT_SUFFIXES = (".sqlite", ".db", ".sqlite3")
 
+SHELL_ACTIONS = frozenset({"actionQuit", "actionResetLayout"})
+"""Commands live before a project is attached (everything else waits for it)."""
+
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project, settings: QSettings) -> None:
+    """``MainWindow(project, settings)`` is ready at once; ``MainWindow(None, settings)``
+    is the start-up shell (menus, docks, the last article's title) that paints before
+    the storage stack is imported — :meth:`attach` then makes it usable."""
+
+    def __init__(self, project: Project | None, settings: QSettings) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("annotator")
         self.setAcceptDrops(True)
-        self.project = project
         self.settings = settings
-        wb = self.wb = Workbench(project, settings, self)
+        wb = self.wb = Workbench(None, settings, self)
         wb.apply_changes = self.apply_changes
         wb.open_window = self._open_window
 
@@ -74,8 +83,7 @@ class MainWindow(QMainWindow):
         assert article_pane.widget is not None
         self.setCentralWidget(article_pane.widget)
 
-        self.faults = FaultHandler(self, read_only=project.read_only,
-                                   where=project.display_name)
+        self.faults = FaultHandler(self, read_only=False, where="")
         wb.faults = self.faults
         self.editing = EditingController(wb)
         wb.editing = self.editing
@@ -90,11 +98,56 @@ class MainWindow(QMainWindow):
         self.suggestions = SuggestionController(wb, self.panes)
 
         self._build_view_menu()
-        self.panes.find(DetailsPane).dock.raise_()  # type: ignore[union-attr]
-        self.panes.find(AnnotationsPane).dock.raise_()  # type: ignore[union-attr]
+        self.panes.panes[DetailsPane.name].dock.raise_()  # type: ignore[union-attr]
+        self.panes.panes[AnnotationsPane.name].dock.raise_()  # type: ignore[union-attr]
         self.layout_manager = WindowLayout(self, settings)
         self.layout_manager.restore()
+        self._waiting: list[str] = []
+        if project is not None:
+            self.attach(project)
+        else:
+            self._hold_actions()
+            self.panes.find(ArticlePane).show_pending(
+                str(settings.value("session/article_title", "") or ""))
+
+    # ------------------------------------------------------------- start-up
+    @property
+    def project(self) -> Project:
+        return self.wb.project
+
+    @property
+    def attached(self) -> bool:
+        return self.wb.is_attached
+
+    def show_text_preview(self, title: str, text: str) -> None:
+        """Start-up: the last article's stored title and text, read before the project
+        is open; :meth:`attach` replaces them with the article itself (same text, now
+        with its highlights and commands)."""
+        if not self.wb.is_attached:
+            self.panes.find(ArticlePane).show_pending(title)
+            self.wb.view.show_text_preview(text)
+
+    def _hold_actions(self) -> None:
+        """Until a project is attached, no command may reach it: disable them all."""
+        for name, command in self.wb.actions.commands.items():
+            if name not in SHELL_ACTIONS and command.action.isEnabled():
+                command.action.setEnabled(False)
+                self._waiting.append(name)
+
+    def attach(self, project: Project) -> None:
+        """Second phase: the project is open — labels, fault bar, the docks on screen,
+        the commands, then the last (or first) article."""
+        wb = self.wb
+        wb.attach(project)
+        self.faults.attach(read_only=project.read_only, where=project.display_name)
+        self.editing.rebuild_tag_menu()
+        for name in self._waiting:
+            if name in wb.actions.commands:
+                wb.actions.action(name).setEnabled(True)
+        self._waiting = []
+        self.panes.attach()
         self.articles.open_first()
+        wb.attached.emit()
 
     # ------------------------------------------------------------ the router
     def apply_changes(self, changes: Changes) -> None:
@@ -164,12 +217,14 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------- drop routing
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if not self.wb.is_attached:
+            return  # nothing can be imported into a project that is not open yet
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if not paths:
+        if not paths or not self.wb.is_attached:
             return
         event.acceptProposedAction()
         suffix = paths[0].suffix.lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
@@ -10,7 +11,9 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from annotator.domain.model import Annotation, ArticleSummary, Label
 from annotator.qt import theme
 from annotator.qt.table_model import RIGHT, Column, ColumnTableModel, elide
-from annotator.services.open_article import OpenArticle
+
+if TYPE_CHECKING:  # loads the storage stack: not at start-up
+    from annotator.services.open_article import OpenArticle
 
 Scorer = Callable[[str, str], "tuple[int, str] | None"]
 """``(label_key, facets_json) -> (score, band)`` or None when it cannot be scored."""

@@ -81,7 +81,7 @@ class PaneManager:
     def register(self, pane_type: type[P]) -> P:
         pane = pane_type(self.wb)
         self.panes[pane.name] = pane
-        if pane.area is None or not pane.lazy:
+        if pane.area is None or (not pane.lazy and self.wb.is_attached):
             self._build(pane)
         if pane.area is None:
             return pane
@@ -156,8 +156,19 @@ class PaneManager:
         if self.wb.selected_id is not None:
             pane.selection_changed()
 
+    def attach(self) -> None:
+        """The project is attached: build the docks that are on screen (they waited),
+        and tell the built panes about it."""
+        for pane in self.built():
+            pane.article_changed()
+        for pane in list(self.panes.values()):
+            if pane.widget is None and not pane.lazy:
+                self._build(pane)
+            elif pane.widget is None and pane.dock is not None and pane.dock.isVisible():
+                self._visibility(pane, True)
+
     def _visibility(self, pane: Pane, visible: bool) -> None:
-        if not visible:
+        if not visible or not self.wb.is_attached:
             return
         if pane.widget is None:
             self._build(pane)

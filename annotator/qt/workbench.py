@@ -24,11 +24,13 @@ from annotator.domain.model import Label
 from annotator.domain.rubric import score
 from annotator.qt.actions import ActionRegistry
 from annotator.qt.article_view import ArticleView
-from annotator.services import articles, scoring
 from annotator.services.changes import Changes
-from annotator.services.db_errors import DatabaseFault
-from annotator.services.open_article import OpenArticle
-from annotator.services.project import Project
+
+if TYPE_CHECKING:  # the storage stack is imported once a project is attached
+    from annotator.domain.rubric import Rubric
+    from annotator.services.db_errors import DatabaseFault
+    from annotator.services.open_article import OpenArticle
+    from annotator.services.project import Project
 
 if TYPE_CHECKING:
     from annotator.services.suggestions import Proposal
@@ -100,18 +102,22 @@ class Workbench(QObject):
     suggestionMoved = Signal()
     """Another suggestion is the current one (N/P, a click in the Suggestions list)."""
 
-    def __init__(self, project: Project, settings: QSettings, window: QMainWindow) -> None:
+    attached = Signal()
+    """A project was attached: the window is usable (see :meth:`attach`)."""
+
+    def __init__(self, project: Project | None, settings: QSettings,
+                 window: QMainWindow) -> None:
         super().__init__(window)
-        self.project = project
+        self._project: Project | None = None
         self.settings = settings
         self.window = window
         self.article: OpenArticle | None = None
         self.selected_id: str | None = None
         self.scroll_to_selection = True
         """Whether the last selection asked the text to scroll to it."""
-        self.labels: list[Label] = project.labels()
-        self.label_by_key = {lab.key: lab for lab in self.labels}
-        self.rubric = scoring.project_rubric(project)
+        self.labels: list[Label] = []
+        self.label_by_key: dict[str, Label] = {}
+        self._rubric: Rubric | None = None
         self._score_cache: dict[tuple[str, str], tuple[int, str] | None] = {}
         self.hidden_layers: set[str] = set()
         self.color_by = "label"
@@ -141,6 +147,38 @@ class Workbench(QObject):
         self._loader.timeout.connect(self._load_more)
         self._await_first_paint = False
         self.view.viewport().installEventFilter(self)
+        if project is not None:
+            self.attach(project)
+
+    # --------------------------------------------------------------- project
+    @property
+    def project(self) -> Project:
+        """The open project; only there once attached (the shell paints without it)."""
+        if self._project is None:
+            raise RuntimeError("no project attached yet")
+        return self._project
+
+    @property
+    def rubric(self) -> Rubric:
+        """The project's strength rubric (once attached)."""
+        if self._rubric is None:
+            raise RuntimeError("no project attached yet")
+        return self._rubric
+
+    @property
+    def is_attached(self) -> bool:
+        return self._project is not None
+
+    def attach(self, project: Project) -> None:
+        """Second phase of start-up: the project's labels and rubric (this imports the
+        storage stack); the window emits :attr:`attached` when it is usable."""
+        from annotator.services import scoring
+
+        self._project = project
+        self.labels = project.labels()
+        self.label_by_key = {lab.key: lab for lab in self.labels}
+        self._rubric = scoring.project_rubric(project)
+        self._score_cache.clear()
 
     # ----------------------------------------------------------------- people
     @property
@@ -183,11 +221,15 @@ class Workbench(QObject):
     # ------------------------------------------------------------- navigation
     def open_article(self, article_id: int) -> None:
         self.aboutToChangeArticle.emit()
+        from annotator.services.open_article import OpenArticle
+
         self._loader.stop()
         self.article = OpenArticle.load_first_screen(self.project, article_id)
         self.selected_id = None
         self.undo_group.setActiveStack(self._stack(article_id))
         self.settings.setValue("session/article", article_id)
+        # The start-up shell shows this title before the project is open again.
+        self.settings.setValue("session/article_title", self.article.article.title)
         self.articleChanged.emit()
         if not self.article.complete:
             # Page in the rest once the first screen has been painted (or after a
@@ -225,6 +267,9 @@ class Workbench(QObject):
         article = self.article
         if article is None:
             return
+        from annotator.services import articles
+        from annotator.services.open_article import OpenArticle
+
         if article.id in changes.article_metadata:
             article.article = articles.get_article(self.project, article.id)
         if changes.reloads(article.id):

@@ -11,6 +11,7 @@ from annotator.domain.errors import UserInputError
 from annotator.domain.model import Annotation, Article, ArticleSummary, utc_now_iso
 from annotator.domain.text_import import (
     MAX_ARTICLE_BYTES,
+    SUPPORTED_SUFFIXES,
     ArticleInputError,
     decode_article_bytes,
     sha256_text,
@@ -25,7 +26,6 @@ from annotator.storage import crud
 MAX_DOCX_BYTES = 50 * 1024 * 1024
 """Same limit as annotator.domain.docx_text (not imported here: start-up cost)."""
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".html", ".htm", ".docx")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from platformdirs import user_data_dir
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -21,6 +20,7 @@ from sqlmodel import Session
 from annotator.domain.model import Label
 from annotator.domain.taxonomy import load_taxonomy
 from annotator.services.db_errors import DatabaseFault, NotAnnotatorDatabase, translated
+from annotator.services.locations import database_value, default_database_path
 from annotator.services.resources import DEFAULT_TAXONOMY
 from annotator.storage import crud
 from annotator.storage.engine import DatabaseError, database_url, open_engine
@@ -28,17 +28,10 @@ from annotator.storage.engine import DatabaseError, database_url, open_engine
 __all__ = ["DatabaseError", "DatabaseFault", "Project", "default_database_path",
            "resolve_database"]
 
-APP_NAME = "annotator"
-
-
-def default_database_path() -> Path:
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / "annotator.sqlite"
-
 
 def resolve_database(cli_value: str | None = None) -> str:
     """``--db`` wins, then ``$ANNOTATOR_DB``, then the file in the user's data folder."""
-    value = cli_value or os.environ.get("ANNOTATOR_DB") or str(default_database_path())
-    return database_url(value)
+    return database_url(database_value(cli_value))
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -11,7 +11,6 @@ from annotator.domain.errors import UserInputError
 from annotator.qt.file_filters import ARTICLE_FILTER
 from annotator.qt.recent_files import RecentFiles
 from annotator.qt.workbench import Workbench
-from annotator.services import articles
 from annotator.services.changes import Changes
 
 
@@ -34,6 +33,8 @@ class ArticlesController:
 
     def open_first(self, article_id: int | None = None) -> None:
         """On start: the article asked for, else the last one open, else the first."""
+        from annotator.services import articles
+
         items = articles.list_articles(self.wb.project)
         ids = [a.id for a in items]
         if article_id is None:
@@ -56,6 +57,8 @@ class ArticlesController:
 
     def import_paths(self, paths: list[Path]) -> list[int]:
         """Import files (all or none); report problems in a dialog, never a traceback."""
+        from annotator.services import articles
+
         wb = self.wb
         try:
             report = articles.import_files(wb.project, paths)

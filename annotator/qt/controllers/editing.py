@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -17,12 +18,12 @@ from PySide6.QtWidgets import QMessageBox, QToolTip
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import Annotation
 from annotator.qt.palette import swatch
-from annotator.qt.undo import EditCommand
 from annotator.qt.workbench import Workbench
-from annotator.services import annotate
-from annotator.services.annotate import Edit, UpdateAnnotation
 from annotator.services.changes import Changes
-from annotator.services.db_errors import DatabaseFault
+
+if TYPE_CHECKING:  # the services below load the storage stack: not at start-up
+    from annotator.services import annotate
+    from annotator.services.annotate import Edit
 
 TAG_MENU = "&Tag"
 
@@ -72,6 +73,8 @@ class EditingController:
 
     # -------------------------------------------------------------- flows
     def tag_selection(self, label_key: str) -> None:
+        from annotator.services import annotate
+
         wb = self.wb
         if wb.article is None:
             return
@@ -123,6 +126,8 @@ class EditingController:
         return False
 
     def delete_annotation(self, annotation_id: str | None = None) -> None:
+        from annotator.services import annotate
+
         wb = self.wb
         target = annotation_id or wb.selected_id
         if target is None or wb.article is None or target not in wb.article.by_id:
@@ -155,9 +160,12 @@ class EditingController:
     # -------------------------------------------------------------- edits
     def push_edit(self, edit: Edit, *, merge_key: str | None = None) -> bool:
         """Apply an edit through the open article's undo stack; False if refused."""
+        from annotator.qt.undo import EditCommand
+        from annotator.services import annotate
+
         article = self.wb.article
         subject = None
-        if isinstance(edit, (UpdateAnnotation, annotate.DeleteAnnotation)) and article:
+        if isinstance(edit, (annotate.UpdateAnnotation, annotate.DeleteAnnotation)) and article:
             subject = article.by_id.get(edit.annotation_id)
         command = EditCommand(edit, annotate.describe(edit, self.wb.project, subject),
                               self._apply, merge_key=merge_key)
@@ -167,6 +175,8 @@ class EditingController:
     def update_annotation(self, annotation_id: str, *, merge_key: str | None = None,
                           **changes: object) -> bool:
         """Push an update based on the version on screen (conflicts are detected)."""
+        from annotator.services.annotate import UpdateAnnotation
+
         article = self.wb.article
         if article is None or annotation_id not in article.by_id:
             return False
@@ -176,10 +186,13 @@ class EditingController:
             merge_key=merge_key)
 
     def _apply(self, edit: Edit) -> tuple[Changes, Edit] | None:
+        from annotator.services import annotate
+        from annotator.services.db_errors import DatabaseFault
+
         wb = self.wb
         # Undo/redo steps are based on what is on screen now: a version bumped by our
         # own earlier steps is expected, one bumped by a colleague is a conflict.
-        if isinstance(edit, (UpdateAnnotation, annotate.DeleteAnnotation)) and \
+        if isinstance(edit, (annotate.UpdateAnnotation, annotate.DeleteAnnotation)) and \
                 wb.article is not None and edit.annotation_id in wb.article.by_id:
             edit = dataclasses.replace(
                 edit, expected_version=wb.article.by_id[edit.annotation_id].version)

@@ -7,6 +7,7 @@ import html
 import re
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,8 +23,9 @@ from annotator.domain.formats.registry import get_format
 from annotator.qt.file_filters import EXPORT_FORMATS, export_title
 from annotator.qt.workbench import Workbench
 from annotator.services.changes import Changes
-from annotator.services.export_csv import export_csv_file
-from annotator.services.interop import AnnotationImportReport
+
+if TYPE_CHECKING:  # loads the storage stack: not at start-up
+    from annotator.services.interop import AnnotationImportReport
 
 EXPORT_MENU = "&File/Export current article as"
 
@@ -141,6 +143,7 @@ class InteropController:
         """Write the CSV in a worker thread (progress, Cancel); the file appears whole
         or not at all."""
         from annotator.qt.interop_dialogs import run_with_progress
+        from annotator.services.export_csv import export_csv_file
 
         wb = self.wb
         article_id = wb.article.id if current and wb.article else None

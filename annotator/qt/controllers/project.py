@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from annotator.domain.errors import UserInputError
 from annotator.qt.workbench import Workbench
 from annotator.services.changes import Changes
-from annotator.services.project import DatabaseError, Project
 
 REFRESH_INTERVAL_MS = 20_000
 """How often an open window checks the database for colleagues' changes."""
@@ -64,6 +63,7 @@ class ProjectController:
     def open_database(self) -> None:
         """Switch to another project file or team server (a new window on it)."""
         from annotator.qt.database_dialog import DatabaseDialog, remember_database
+        from annotator.services.project import DatabaseError, Project
 
         wb = self.wb
         dialog = DatabaseDialog(wb.settings, wb.window, current=wb.project.url)

@@ -29,19 +29,21 @@ undo step for all of them.
 from __future__ import annotations
 
 from bisect import bisect_left
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QKeyEvent, QPen, QTextCharFormat, QTextFormat, QUndoCommand
 
 from annotator.domain.errors import UserInputError
-from annotator.domain.suggest import AttributionSuggestion
 from annotator.qt import theme
 from annotator.qt.pane import PaneManager
-from annotator.qt.suggest_worker import SuggestJob, SuggestResult, SuggestWorker
 from annotator.qt.workbench import SUGGESTIONS_CHANGED, Workbench
-from annotator.services import annotate, suggestions
 from annotator.services.changes import AnnotationChange, Changes
-from annotator.services.suggestions import Proposal
+
+if TYPE_CHECKING:  # the engine and the storage stack load on first use, not at start-up
+    from annotator.domain.suggest import AttributionSuggestion
+    from annotator.qt.suggest_worker import SuggestJob, SuggestResult, SuggestWorker
+    from annotator.services.suggestions import Proposal
 
 ON_OPEN_SETTING = "suggest/on_open"
 THRESHOLD_SETTING = "suggest/accept_above"
@@ -66,8 +68,7 @@ class SuggestionController(QObject):
         self.active = False
         self.article_id: int | None = None
         """The article the suggestions were computed for."""
-        self.worker = SuggestWorker(self)
-        self.worker.finished.connect(self._finished)
+        self._worker: SuggestWorker | None = None
         self.pending: SuggestJob | None = None
         """The engine run whose result is awaited (``None``: none)."""
         self._raw: tuple[int, str, list[AttributionSuggestion]] | None = None
@@ -99,6 +100,17 @@ class SuggestionController(QObject):
         wb.view.visibleRangeChanged.connect(lambda *_: self.paint())
         wb.view.installEventFilter(self)
         wb.window.installEventFilter(self)  # closing: stop the worker first
+
+    @property
+    def worker(self) -> SuggestWorker:
+        """The engine's worker thread, made on first use (the engine and the storage
+        stack are not loaded for the start-up shell)."""
+        if self._worker is None:
+            from annotator.qt.suggest_worker import SuggestWorker
+
+            self._worker = SuggestWorker(self)
+            self._worker.finished.connect(self._finished)
+        return self._worker
 
     # ------------------------------------------------------------- settings
     @property
@@ -147,6 +159,8 @@ class SuggestionController(QObject):
             self.pending = None  # the engine is deterministic: same text, same answer
             self._show(jump=True)
             return
+        from annotator.qt.suggest_worker import SuggestJob
+
         token = self.worker.submit(article.id, article.text, article.article.outlet)
         self.pending = SuggestJob(token, article.id, article.text, article.article.outlet)
         self._where = (self.wb.view.cursor_cp(),
@@ -205,6 +219,8 @@ class SuggestionController(QObject):
         Re-filters the engine's cached result for this text; only :meth:`start` runs
         the engine. While a run is pending there is nothing to refresh yet.
         """
+        from annotator.services import suggestions
+
         article = self.wb.article
         raw = self._raw
         if (not self.active or article is None or raw is None or raw[0] != article.id
@@ -318,7 +334,8 @@ class SuggestionController(QObject):
     # ------------------------------------------------------------- keys
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         if obj is self.wb.window and event.type() == QEvent.Type.Close:
-            self.worker.wait()
+            if self._worker is not None:
+                self._worker.wait()
             return False
         if not self.active or obj is not self.wb.view:
             return False
@@ -428,6 +445,8 @@ class AcceptCommand(QUndoCommand):
         self.created: list[str] = []
 
     def redo(self) -> None:
+        from annotator.services import suggestions
+
         wb = self.ctl.wb
         changes: list[AnnotationChange] = []
         self.created = []
@@ -450,6 +469,8 @@ class AcceptCommand(QUndoCommand):
             self.ctl.go(self.ctl.current)
 
     def undo(self) -> None:
+        from annotator.services import annotate
+
         wb = self.ctl.wb
         merged = Changes()
         for ann_id in reversed(self.created):
@@ -475,6 +496,8 @@ class RejectCommand(QUndoCommand):
         self.article_id = ctl.wb.article.id if ctl.wb.article else -1
 
     def redo(self) -> None:
+        from annotator.services import suggestions
+
         wb = self.ctl.wb
         suggestions.reject(wb.project, self.article_id, [self.proposal], by=wb.analyst)
         self.ctl.refresh(keep=self.proposal.suggestion.start)
@@ -482,6 +505,8 @@ class RejectCommand(QUndoCommand):
             self.ctl.go(self.ctl.current)
 
     def undo(self) -> None:
+        from annotator.services import suggestions
+
         wb = self.ctl.wb
         suggestions.unreject(wb.project, self.article_id, [self.proposal])
         self.ctl.refresh(keep=self.proposal.suggestion.start)

@@ -147,6 +147,16 @@ class ArticlePane(Pane):
                if meta else ""))
         wb.window.setWindowTitle(f"{elide(art.title, 80)} — annotator")  # "…" if cut
 
+    def show_pending(self, title: str) -> None:
+        """Start-up, before the project is attached: the article being opened."""
+        wb = self.wb
+        if title:
+            self.header.setText(f"<b>{html.escape(title)}</b>")
+            wb.window.setWindowTitle(f"{elide(title, 80)} — annotator")
+            wb.status(f"Opening “{elide(title, 60)}”…", 0)
+        else:
+            wb.status("Opening the project…", 0)
+
     def tooltip_for(self, ids: list[str]) -> str:
         wb = self.wb
         if wb.article is None:

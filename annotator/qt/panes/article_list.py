@@ -23,9 +23,7 @@ from PySide6.QtWidgets import (
 
 from annotator.qt.models import ArticleListModel
 from annotator.qt.pane import Pane
-from annotator.services import articles
 from annotator.services.changes import Changes
-from annotator.services.profile import ANONYMOUS_LABELS
 
 
 class _TitleOutletFilter(QSortFilterProxyModel):
@@ -92,6 +90,8 @@ class ArticlesPane(Pane):
     lazy = False
 
     def build(self) -> QWidget:
+        from annotator.services import articles
+
         self.model = ArticleListModel()
         self.proxy = _TitleOutletFilter()
         self.proxy.setSourceModel(self.model)
@@ -141,6 +141,9 @@ class ArticlesPane(Pane):
             self.table.selectRow(shown)
 
     def apply_changes(self, changes: Changes) -> None:
+        from annotator.services import articles
+        from annotator.services.profile import ANONYMOUS_LABELS
+
         if changes.article_list or changes.article_metadata or changes.reload_articles:
             self.model.update_items(articles.list_articles(self.wb.project))
             self.article_changed()

@@ -8,9 +8,7 @@ from PySide6.QtWidgets import QWidget
 from annotator.domain.model import Annotation
 from annotator.qt.details import AnnotationDetails
 from annotator.qt.pane import Pane
-from annotator.services import annotate, scoring, sources
 from annotator.services.changes import Changes
-from annotator.services.db_errors import DatabaseFault
 
 NEARBY_CANDIDATES = 30
 """Candidates offered for "nested in" / "corroborated by": a dense article can have
@@ -72,6 +70,9 @@ class DetailsPane(Pane):
             self.selection_changed()
 
     def show(self, ann: Annotation | None) -> None:
+        from annotator.services import annotate, scoring, sources
+        from annotator.services.db_errors import DatabaseFault
+
         article = self.wb.article
         if ann is None or article is None:
             self.details.show_annotation(None, article_text=None)

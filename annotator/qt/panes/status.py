@@ -44,6 +44,8 @@ class StatusPane(Pane):
         wb = self.wb
         name = wb.analyst or "(no analyst name — File › Set analyst name)"
         self.analyst.setText(f"Analyst: <b>{html.escape(name)}</b>")
+        if not wb.is_attached:
+            return  # start-up: the status line says what is being opened
         self.db.setText(wb.project.display_name)
         if wb.article is None:
             self.selection.setText("No article open — File › Open to import one")
