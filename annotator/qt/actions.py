@@ -113,7 +113,10 @@ class ActionRegistry(QObject):
                 widget.addAction(command.action)
 
     def in_menu(self, menu: str) -> list[QAction]:
-        return [c.action for c in self.commands.values() if c.menu == menu]
+        """The actions of ``menu`` in the order the menu shows them (by section)."""
+        commands = sorted((c for c in self.commands.values() if c.menu == menu),
+                          key=lambda c: c.section)
+        return [c.action for c in commands]
 
     def _rebuild(self, path: str) -> None:
         menu = self.menu(path)

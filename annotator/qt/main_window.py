@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         wb.attach(project)
         self.faults.attach(read_only=project.read_only, where=project.display_name)
         self.editing.rebuild_tag_menu()
+        self.panes.apply_changes(Changes(labels=True))  # the palette and colours, now known
         for name in self._waiting:
             if name in wb.actions.commands:
                 wb.actions.action(name).setEnabled(True)
