@@ -89,7 +89,7 @@ def run_gui(db: str | None, files: list[Path], *,
     default file)."""
     app = _ensure_qapplication()
     start_gui(db, files, exit_after_paint=exit_after_paint,
-              ask_name=exit_after_paint is None)
+              ask_name=exit_after_paint is None, on_failed=lambda: app.exit(2))
     try:
         return int(app.exec())
     except KeyboardInterrupt:
@@ -98,14 +98,16 @@ def run_gui(db: str | None, files: list[Path], *,
 
 def start_gui(db: str | None, files: list[Path], *, exit_after_paint: float | None = None,
               ask_name: bool = True,
-              on_attached: Callable[[MainWindow], None] | None = None) -> MainWindow:
+              on_attached: Callable[[MainWindow], None] | None = None,
+              on_failed: Callable[[], None] | None = None) -> MainWindow:
     """Show the start-up shell now; the rest runs from the event loop.
 
     1. the shell paints (no storage stack imported yet: ``annotator.storage.peek`` and
        ``annotator.services.locations`` only use the standard library);
     2. a SQLite project's last article text is peeked and painted;
     3. the project is opened and attached — or, if it cannot be, the usual one-line
-       message goes to stderr and a dialog, and the event loop exits with status 2.
+       message goes to stderr and a dialog, the window closes and ``on_failed`` runs
+       (``run_gui``: the event loop exits with status 2).
     """
     _ensure_qapplication()
     from annotator.qt.main_window import MainWindow
@@ -130,7 +132,11 @@ def start_gui(db: str | None, files: list[Path], *, exit_after_paint: float | No
             after_first_paint(None, attach)
 
     def attach() -> None:
-        if _attach_project(window, value, files, prefs) and window.isVisible():
+        if not _attach_project(window, value, files, prefs):
+            if on_failed is not None:
+                on_failed()
+            return
+        if window.isVisible():
             if on_attached is not None:
                 on_attached(window)
             if exit_after_paint is not None:
@@ -157,7 +163,7 @@ def _remembered_article(prefs) -> int | None:  # type: ignore[no-untyped-def]
 def _attach_project(window: MainWindow, value: str, files: list[Path],
                     prefs) -> bool:  # type: ignore[no-untyped-def]
     """Phase 2: open the project (this imports the storage stack) and attach it."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     from annotator.domain.errors import UserInputError
     from annotator.qt.database_dialog import remember_database
@@ -173,7 +179,6 @@ def _attach_project(window: MainWindow, value: str, files: list[Path],
         print(f"annotator: error: {printable(str(exc))}", file=sys.stderr, flush=True)
         QMessageBox.critical(window, "Cannot open database", str(exc))
         window.close()
-        QApplication.exit(2)
         return False
     remember_database(prefs, url)
     seed_if_empty(project)

@@ -26,7 +26,6 @@ from annotator.qt.controllers.review import ReviewController
 from annotator.qt.controllers.selection import SelectionController
 from annotator.qt.controllers.suggestions import SuggestionController
 from annotator.qt.fault_banner import FaultHandler
-from annotator.qt.file_filters import ANNOTATION_SUFFIXES
 from annotator.qt.pane import Pane, PaneManager
 from annotator.qt.panes.agreement import AgreementDockPane
 from annotator.qt.panes.annotations import AnnotationsPane
@@ -227,6 +226,8 @@ class MainWindow(QMainWindow):
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if not paths or not self.wb.is_attached:
             return
+        from annotator.qt.file_filters import ANNOTATION_SUFFIXES
+
         event.acceptProposedAction()
         suffix = paths[0].suffix.lower()
         if len(paths) == 1 and suffix in ANNOTATION_SUFFIXES:

@@ -8,7 +8,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from annotator.domain.errors import UserInputError
-from annotator.qt.file_filters import ARTICLE_FILTER
 from annotator.qt.recent_files import RecentFiles
 from annotator.qt.workbench import Workbench
 from annotator.services.changes import Changes
@@ -49,6 +48,8 @@ class ArticlesController:
             self.wb.open_article(article_id)
 
     def open_files(self) -> None:
+        from annotator.qt.file_filters import ARTICLE_FILTER
+
         files, _ = QFileDialog.getOpenFileNames(self.wb.window, "Open articles",
                                                 self.wb.last_dir("open"), ARTICLE_FILTER)
         if files:

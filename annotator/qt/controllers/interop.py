@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.domain.formats.registry import get_format
-from annotator.qt.file_filters import EXPORT_FORMATS, export_title
 from annotator.qt.workbench import Workbench
 from annotator.services.changes import Changes
 
@@ -50,10 +48,19 @@ class InteropController:
         act.add("actionExportAll", "Export CSV (&all articles)…",
                 lambda: self.export_dialog(current=False), "Ctrl+Shift+E", menu="&File",
                 section=2, help="export every article's annotations as CSV")
-        for fmt in EXPORT_FORMATS:
-            act.add(f"actionExport_{fmt.name}", f"Export {export_title(fmt)}…",
-                    partial(self.export_format_dialog, fmt.name), menu=EXPORT_MENU)
+        act.menu(EXPORT_MENU)
+        wb.attached.connect(self._add_export_formats)
         self.review_dialog: QDialog | None = None
+
+    def _add_export_formats(self) -> None:
+        """One command per other tool's format, from the registry: added once the
+        project is attached (the registry is not needed for the start-up shell)."""
+        from annotator.qt.file_filters import EXPORT_FORMATS, export_title
+
+        for fmt in EXPORT_FORMATS:
+            self.wb.actions.add(f"actionExport_{fmt.name}", f"Export {export_title(fmt)}…",
+                                partial(self.export_format_dialog, fmt.name),
+                                menu=EXPORT_MENU)
 
     # -------------------------------------------------------------- import
     def import_annotations_dialog(self, path: Path | None = None) -> None:
@@ -159,6 +166,8 @@ class InteropController:
 
     def export_format_dialog(self, fmt: str) -> None:
         """Export the current article in another tool's format, off the UI thread."""
+        from annotator.domain.formats.registry import get_format
+        from annotator.qt.file_filters import export_title
         from annotator.qt.interop_dialogs import run_with_progress
         from annotator.services.interop import export_annotations
 

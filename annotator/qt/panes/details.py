@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from annotator.domain.model import Annotation
-from annotator.qt.details import AnnotationDetails
 from annotator.qt.pane import Pane
 from annotator.services.changes import Changes
+
+if TYPE_CHECKING:  # the widget (and its mention parser) loads when the pane is built
+    pass
 
 NEARBY_CANDIDATES = 30
 """Candidates offered for "nested in" / "corroborated by": a dense article can have
@@ -22,6 +26,8 @@ class DetailsPane(Pane):
     lazy = False
 
     def build(self) -> QWidget:
+        from annotator.qt.details import AnnotationDetails
+
         wb = self.wb
         details = self.details = AnnotationDetails(wb.window)
         details.set_labels(wb.labels)
