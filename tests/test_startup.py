@@ -77,8 +77,8 @@ def test_shell_and_text_paint_before_the_storage_stack_is_imported(tmp_path: Pat
 
 def test_cli_parser_and_headless_imports_stay_light(tmp_path: Path) -> None:
     code = ("import sys, annotator.cli as c; c.build_parser(); c._normalise_argv([]);"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & set(%r)))"
-            % (STORAGE_STACK,))
+            "print(sorted({m.split('.')[0] for m in sys.modules} & set("
+            + repr(STORAGE_STACK) + ")))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        timeout=60)
     assert r.returncode == 0 and r.stdout.strip() == "[]", r.stdout + r.stderr
