@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
                 wb.actions.action(name).setEnabled(True)
         self._waiting = []
         self.panes.attach()
+        self.statusBar().clearMessage()  # "Opening …"
         self.articles.open_first()
         wb.attached.emit()
 
