@@ -76,13 +76,13 @@ class DetailsPane(Pane):
             self.selection_changed()
 
     def show(self, ann: Annotation | None) -> None:
-        from annotator.services import annotate, scoring, sources
-        from annotator.services.db_errors import DatabaseFault
-
         article = self.wb.article
         if ann is None or article is None:
             self.details.show_annotation(None, article_text=None)
             return
+        from annotator.services import annotate, scoring, sources
+        from annotator.services.db_errors import DatabaseFault
+
         text = article.text
         try:
             suggestions = scoring.suggestions_for(ann, text, article.article.outlet)
