@@ -149,6 +149,8 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()  # "Opening …"
         self.articles.open_first()
         wb.attached.emit()
+        if self.isVisible():
+            self.layout_manager.contents_arrived()
 
     # ------------------------------------------------------------ the router
     def apply_changes(self, changes: Changes) -> None:

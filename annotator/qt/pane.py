@@ -164,7 +164,8 @@ class PaneManager:
         for pane in list(self.panes.values()):
             if pane.widget is None and not pane.lazy:
                 self._build(pane)
-            elif pane.widget is None and pane.dock is not None and pane.dock.isVisible():
+            elif pane.widget is None and pane.dock is not None and pane.showing:
+                # on screen (a tab behind another one is not: it waits for its tab)
                 self._visibility(pane, True)
 
     def _visibility(self, pane: Pane, visible: bool) -> None:

@@ -94,6 +94,8 @@ class WindowLayout:
         self.settings = settings
         self.default_state = QByteArray()
         self.first_start = False
+        self.split_at_start = False
+        """The first-start split was applied when the window was shown."""
 
     def restore(self) -> None:
         """Saved geometry and dock state, repaired if they no longer fit the screen."""
@@ -126,6 +128,13 @@ class WindowLayout:
         QTimer.singleShot(450, self.window, lambda: hide_stale_tab_bars(self.window))
         if self.first_start:
             self.first_start = False
+            self.split_at_start = True
+            QTimer.singleShot(0, self.window, self.size_docks)
+
+    def contents_arrived(self) -> None:
+        """Start-up's second phase put the real widgets into the docks the shell showed
+        with placeholders; on a first start, split the window again for them."""
+        if self.split_at_start:
             QTimer.singleShot(0, self.window, self.size_docks)
 
     def save(self) -> None:
@@ -147,7 +156,7 @@ class WindowLayout:
     def size_docks(self) -> None:
         """A compact table and narrow side docks so the article gets most of the room.
 
-        (resizeDocks is ignored for tabified docks; a temporary maximum height is the
+        (resizeDocks is ignored for tabified docks; a temporary fixed height is the
         reliable way to set the initial split.)
         """
         window = self.window
@@ -158,6 +167,7 @@ class WindowLayout:
                  if window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
         for dock in below:
             dock.setMaximumHeight(bottom)
+            dock.setMinimumHeight(bottom)
         left = [d for d in docks.values()
                 if window.dockWidgetArea(d) == Qt.DockWidgetArea.LeftDockWidgetArea
                 and d.isVisible()]
@@ -172,4 +182,5 @@ class WindowLayout:
         def release() -> None:
             for dock in below:
                 dock.setMaximumHeight(16_777_215)
+                dock.setMinimumHeight(0)
         QTimer.singleShot(0, window, release)
