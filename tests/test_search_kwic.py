@@ -62,3 +62,35 @@ def test_text_containing_marker_characters_gets_exact_hits(project: Project,
         assert h.hit == "ceasefire"
         assert h.left == text[max(0, h.start - 60):h.start]
         assert h.right == text[h.end:h.end + 60]
+
+
+def test_locate_by_expression_equals_word_by_word() -> None:
+    """The fast locator (one expression per term over the lower-cased text) gives the
+    spans of the word-by-word one on texts of every kind, folding or not."""
+    from annotator.domain.search_query import (
+        Query,
+        Term,
+        _lower_folds,
+        locate,
+        locate_by_words,
+        tokens,
+    )
+
+    alphabet = ["a", "B", "ab", "Ab", "ß", "é", "e\u0301", "Ø", "北京", "大学", "ΟΣ", "σ",
+                "İ", "क\u093f", "x_y", "7", "😀", "'", "’", " ", " ", "\n", ",", "-", "\u0301"]
+    rng = random.Random(5)
+    fast_texts = 0
+    for _ in range(1500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        words = [w for _, _, w in tokens(text)] or ["a"]
+        fast_texts += _lower_folds(text) is not None
+        for _ in range(4):
+            k = rng.randint(1, 2)
+            i = rng.randrange(len(words))
+            picked = tuple(words[i:i + k])
+            prefix = rng.random() < 0.3
+            if prefix and rng.random() < 0.5:
+                picked = picked[:-1] + (picked[-1][:max(1, len(picked[-1]) // 2)],)
+            q = Query(((Term(picked, prefix=prefix),),), "q")
+            assert locate(q, text) == locate_by_words(q, text), (text, picked, prefix)
+    assert fast_texts > 100  # the fast path was exercised (192 of 1500 texts)

@@ -299,8 +299,9 @@ def to_tsquery_text(query: Query) -> str:
 # --- locating hits in a text (PostgreSQL, and texts containing a marker) ------
 
 @lru_cache(maxsize=1)
-def _token_re() -> re.Pattern[str]:
-    """Letters, digits and combining marks (so "café" written with U+0301 is one word)."""
+def _token_char() -> str:
+    """A pattern for one word character: a letter, a digit or a combining mark (so
+    "café" written with U+0301 is one word)."""
     marks = []
     run_start = None
     for cp in range(sys.maxunicode + 1):
@@ -312,7 +313,12 @@ def _token_re() -> re.Pattern[str]:
             run_start = None
     cls = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" if a != b else re.escape(chr(a))
                   for a, b in marks)
-    return re.compile(f"(?:[^\\W_]|[{cls}])+")
+    return f"(?:[^\\W_]|[{cls}])"
+
+
+@lru_cache(maxsize=1)
+def _token_re() -> re.Pattern[str]:
+    return re.compile(f"{_token_char()}+")
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
@@ -321,7 +327,48 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
 
 
 def locate(query: Query, text: str) -> list[tuple[int, int]]:
-    """Code-point spans of the positive terms' occurrences in ``text``, in order."""
+    """Code-point spans of the positive terms' occurrences in ``text``, in order.
+
+    Most texts fold by ``lower()`` alone (no diacritic to drop, nothing that changes
+    length or needs the final-sigma context): then each term is one regular expression
+    over the lower-cased text, run by ``re`` rather than word by word in Python. Other
+    texts are compared word by word. Both give the same spans (tested)."""
+    lowered = _lower_folds(text)
+    if lowered is None:
+        return locate_by_words(query, text)
+    spans: set[tuple[int, int]] = set()
+    for term in query.positive_terms:
+        for m in _term_re(term.words, term.prefix).finditer(lowered):
+            spans.add((m.start(1), m.end(1)))
+    return sorted(spans)
+
+
+def _lower_folds(text: str) -> str | None:
+    """``text.lower()`` if :func:`fold` of every word of ``text`` is its slice of it."""
+    lowered = text.lower()
+    if text.isascii():
+        return lowered
+    if len(lowered) != len(text) or "\u03a3" in text:  # İ → i̇; Σ's final form needs context
+        return None
+    if not unicodedata.is_normalized("NFC", lowered):
+        return None
+    if _MARKS_RE.search(unicodedata.normalize("NFD", lowered)):
+        return None  # a diacritic to drop
+    return lowered
+
+
+@lru_cache(maxsize=256)
+def _term_re(words: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
+    """Overlapping occurrences of the word sequence as whole words (the last a prefix)."""
+    tc = _token_char()
+    parts = [re.escape(w) for w in words]
+    body = f"(?:(?!{tc})[\\s\\S])+".join(parts)
+    tail = f"{tc}*" if prefix else f"(?!{tc})"
+    return re.compile(f"(?<!{tc})(?=({body}{tail}))")
+
+
+def locate_by_words(query: Query, text: str) -> list[tuple[int, int]]:
+    """:func:`locate` word by word: every word of ``text`` folded and compared."""
     toks = tokens(text)
     spans: set[tuple[int, int]] = set()
     for term in query.positive_terms:
