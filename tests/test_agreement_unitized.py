@@ -169,7 +169,7 @@ SOLVERS = {  # (_SMALL_SEARCH, _WEIGHTED_LIMIT): which solver a component gets
 def test_the_solvers_agree_on_the_objective(a: list[Sp], b: list[Sp]) -> None:
     """Exhaustive search and the weighted blossom give the same pairs count and shared
     text; Hopcroft–Karp (huge components only) the same pairs count."""
-    from annotator.domain import agreement
+    from annotator.domain.agreement import matching as agreement
 
     results = {}
     saved = agreement._SMALL_SEARCH, agreement._WEIGHTED_LIMIT

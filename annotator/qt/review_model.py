@@ -13,7 +13,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
 
-from annotator.domain.agreement import DiffKind
+from annotator.domain.agreement.compare import DiffKind
 from annotator.domain.model import Annotation, Label
 from annotator.qt import theme
 from annotator.qt.palette import swatch

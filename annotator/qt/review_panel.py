@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.domain.agreement import DiffKind
+from annotator.domain.agreement.compare import DiffKind
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import REVIEWED_LAYER
 from annotator.qt import theme

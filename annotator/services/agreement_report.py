@@ -17,18 +17,15 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from annotator.domain.agreement import (
-    PRF,
+from annotator.domain.agreement.coefficients import krippendorff_alpha_nominal
+from annotator.domain.agreement.label_units import (
     LabelAgreement,
-    Matching,
-    UnitizedAlpha,
-    krippendorff_alpha_nominal,
-    krippendorff_alpha_unitized,
     label_agreement,
     label_agreement_on_pairs,
-    match_spans,
-    span_agreement,
 )
+from annotator.domain.agreement.matching import Matching, match_spans
+from annotator.domain.agreement.span_scores import PRF, span_agreement
+from annotator.domain.agreement.unitized import UnitizedAlpha, krippendorff_alpha_unitized
 from annotator.domain.errors import UserInputError
 from annotator.domain.facets import FACET_NAMES
 from annotator.domain.facets_codec import decode_facets

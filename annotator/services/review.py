@@ -9,7 +9,7 @@ Comment threads
 
 Adjudication
     Comparing annotators ``a`` and ``b`` on an article
-    (:func:`annotator.domain.agreement.compare_spans`) yields review items. The
+    (:func:`annotator.domain.agreement.compare.compare_spans`) yields review items. The
     reviewer settles an item by *accepting* one side, both sides, or an edited copy —
     each copies annotation(s) into the reviewed layer (annotator
     :data:`~annotator.domain.model.REVIEWED_LAYER`, with ``reviewed_by``,
@@ -38,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from annotator.domain.agreement import DiffKind, compare_spans
+from annotator.domain.agreement.compare import DiffKind, compare_spans
 from annotator.domain.errors import UserInputError
 from annotator.domain.model import (
     REVIEWED_LAYER,
