@@ -6,6 +6,7 @@ re-key existing entries without moving a link; the migration fills surnames."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text as sql
@@ -197,6 +198,26 @@ def test_rules_change_rekeys_entries_without_moving_links(project: Project,
     assert _link(project, later) == sid == _link(project, first)
 
 
+def test_an_upgraded_files_surname_entries_join_their_full_name(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    old_rules = replace(RULES, surname_only=None, titles_anywhere=False)
+    monkeypatch.setattr(sources, "rules", lambda: old_rules)  # linked before rule 7
+    x, xtext = _article(project, tmp_path, "Witkoff told Axios.\n", "x.txt", "Axios")
+    short = _tag(project, x, xtext, "Witkoff")
+    r, rtext = _article(project, tmp_path, "Steve Witkoff said so. John Smith and Jane "
+                        "Smith.\n", "r.txt", "Reuters")
+    full = _tag(project, r, rtext, "Steve Witkoff")
+    assert _link(project, short) != _link(project, full)
+    with project.transaction() as session:
+        source_crud.set_state(session=session, name="rules", value="before rule 7")
+    monkeypatch.undo()
+    assert _link(project, short) == _link(project, full)  # the upgrade's first read
+    with project.reading() as session:
+        assert source_crud.spread_check(session=session) == []
+
+
 def test_migration_fills_surnames(tmp_path: Path) -> None:
     from alembic import command
 
@@ -218,3 +239,39 @@ def test_migration_fills_surnames(tmp_path: Path) -> None:
         assert [tuple(x) for x in rows] == [("named|steve witkoff", "witkoff")]
     finally:
         project.close()
+
+
+def _two_smiths(project: Project, tmp_path: Path) -> str:
+    r, rtext = _article(project, tmp_path, "John Smith said. Jane Smith said.\n", "r.txt",
+                        "Reuters")
+    _tag(project, r, rtext, "John Smith")
+    _tag(project, r, rtext, "Jane Smith")
+    x, xtext = _article(project, tmp_path, "Smith declined.\n", "x.txt", "Axios")
+    smith = _link(project, _tag(project, x, xtext, "Smith"))
+    assert smith is not None
+    return smith
+
+
+def test_pane_and_cli_show_possibly_the_same(qtbot: Any, project: Project, db_url: str,
+                                             tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from PySide6.QtCore import Qt
+
+    from annotator.cli import main
+    from annotator.qt.sources_pane import SourcesPane
+
+    smith = _two_smiths(project, tmp_path)
+    pane = SourcesPane(project)
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.refresh()
+    row = next(i for i in range(pane.list_proxy.rowCount()) if pane.entry_at(i).name == "Smith")
+    rect = pane.list_view.visualRect(pane.list_proxy.index(row, 0))
+    qtbot.mouseClick(pane.list_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    shown = pane.summary.text()
+    assert "possibly the same source" in shown
+    assert "John Smith (1 claims)" in shown and "Jane Smith (1 claims)" in shown
+    assert main(["--db", db_url, "sources", "--show", smith]) == 0
+    out = capsys.readouterr().out
+    line = next(ln for ln in out.splitlines() if ln.startswith("possibly the same source:"))
+    assert "John Smith (1 claims)" in line and "Jane Smith (1 claims)" in line

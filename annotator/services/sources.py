@@ -287,7 +287,8 @@ def _rules_fingerprint() -> str:
 def _sync_rules(project: Project) -> None:
     """After the rules changed (an upgrade, or a team edited the file), give each entry
     its keys under the new rules as aliases too (where no other entry holds them), so
-    existing links, merges and names stay and new mentions still find their entries.
+    existing links, merges and names stay and new mentions still find their entries;
+    and queue the mentions of surname entries the rules made, so rule 7 applies to them.
     Read-only unless the fingerprint differs."""
     mark = _rules_fingerprint()
     with project.reading() as session:
@@ -303,6 +304,12 @@ def _sync_rules(project: Project) -> None:
             if new != key and new not in held and new not in added:
                 added[new] = sid
         source_crud.add_aliases(session=session, aliases=sorted(added.items()))
+        if r.surname_only is not None:
+            # surname entries the rules made (not the analyst's: their id is the key's)
+            # look again, so an upgraded file's "Witkoff"s join "Steve Witkoff" too
+            source_crud.queue_rule_links_of(session=session, source_ids=sorted({
+                sid for key, sid in aliases if key.startswith("named|")
+                and " " not in key and sid == source_id_for(key)}))
         source_crud.set_state(session=session, name="rules", value=mark)
 
 
