@@ -509,11 +509,12 @@ def surname_candidates(*, session: Session, surnames: Iterable[str],
 def queue_rule_links_of(*, session: Session, source_ids: Sequence[str]) -> None:
     """Queue the annotations linked by the rules (not by hand) to these entries, so they
     are linked again (a full-name entry appeared for a surname entry's mentions)."""
-    if source_ids:
+    ids = list(source_ids)
+    for k in range(0, len(ids), 5000):
         session.execute(text(
             "INSERT INTO source_pending (annotation_id) SELECT annotation_id FROM "
             "annotation_source WHERE source_id IN :ids AND NOT manual "
-            "ON CONFLICT DO NOTHING").bindparams(_in("ids")), {"ids": list(source_ids)})
+            "ON CONFLICT DO NOTHING").bindparams(_in("ids")), {"ids": ids[k:k + 5000]})
 
 
 def names_of(*, session: Session, source_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
