@@ -8,14 +8,16 @@ which part of the viewport is repainted.
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QTableView
 
 from annotator.domain.model import make_annotation
 from annotator.services import articles
+from annotator.services.changes import Changes
 from annotator.services.project import Project
 from annotator.storage import crud
 
@@ -80,10 +82,9 @@ def _settle(win) -> None:  # type: ignore[no-untyped-def]
     for _ in range(5):
         QApplication.processEvents()
     hl = win.view.highlighter
-    deadline = 200
-    while not hl.idle and deadline:
+    deadline = time.monotonic() + 5  # the margin is painted MARGIN_DELAY_MS later
+    while not hl.idle and time.monotonic() < deadline:
         QApplication.processEvents()
-        deadline -= 1
 
 
 def _block_of(win, cp: int) -> int:  # type: ignore[no-untyped-def]
@@ -235,3 +236,95 @@ def test_a_block_that_grows_is_relaid_out_and_the_scroll_range_follows(dense, mo
     _settle(win)
     assert view.blockBoundingRect(block).height() > height
     assert view.document().documentLayout().documentSize().height() > lines_before
+
+
+def _visible_formats(win) -> dict[int, list[tuple[int, int, int, bool, int]]]:  # type: ignore[no-untyped-def]
+    hl = win.view.highlighter
+    out = {}
+    first, last = hl._active  # the screen and the margin painted around it
+    block = win.view.document().findBlockByNumber(first)
+    while block.isValid() and block.blockNumber() <= last:
+        out[block.blockNumber()] = [
+            (r.start, r.length, r.format.background().color().rgba(),
+             r.format.fontUnderline(), r.format.fontWeight())
+            for r in block.layout().formats()]
+        block = block.next()
+    assert hl.article is win.article
+    return out
+
+
+def test_opening_computes_each_block_of_the_first_screen_once(dense, tmp_path: Path) -> None:
+    win, _ = dense
+    hl = win.view.highlighter
+    other = tmp_path / "other.txt"
+    other.write_text("A short article to switch away from.\n", encoding="utf-8")
+    small = articles.import_files(win.project, [other]).article_ids[0]
+    big = win.article.id
+    win.wb.open_article(small)
+    _settle(win)
+    hl.computed.clear()
+    win.wb.open_article(big)
+    _settle(win)
+    first, last = win.view._visible
+    assert set(range(first, last + 1)) <= set(hl.computed)
+    assert len(hl.computed) == len(set(hl.computed)), hl.computed  # none computed twice
+    shown = _visible_formats(win)
+    assert any(shown.values())
+    hl.invalidate()
+    _settle(win)
+    assert _visible_formats(win) == shown  # what opening painted is what a fresh pass paints
+
+
+def test_a_hidden_layer_stays_hidden_in_the_next_article_opened(dense) -> None:
+    win, _ = dense
+    hl = win.view.highlighter
+    everything = _visible_formats(win)
+    win.wb.hidden_layers = {"ben"}
+    win.apply_changes(Changes(layers=True))
+    _settle(win)
+    without_ben = _visible_formats(win)
+    assert without_ben != everything
+    win.wb.open_article(win.article.id)  # shown again: the layer setting is kept
+    _settle(win)
+    assert _visible_formats(win) == without_ben
+    hl.invalidate()
+    _settle(win)
+    assert _visible_formats(win) == without_ben
+
+
+def test_table_rows_are_painted_after_the_article_text(dense) -> None:
+    win, _ = dense
+    table = win.findChild(QTableView, "annotationTable")
+    order: list[str] = []
+
+    class Watch(QObject):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                order.append(self.name)
+            return False
+
+    text_watch, table_watch = Watch("text"), Watch("table")
+    win.view.viewport().installEventFilter(text_watch)
+    table.viewport().installEventFilter(table_watch)
+    try:
+        win.wb.open_article(win.article.id)
+        assert table.model().rowCount() == win.article.count > 0  # the rows are there
+        assert not table.updatesEnabled()
+        shown: list[bool] = []
+        win.wb.textShown.connect(lambda: shown.append(True))
+        _settle(win)
+        if not shown:
+            deadline = time.monotonic() + 5
+            while not shown and time.monotonic() < deadline:
+                QApplication.processEvents()
+        assert shown and table.updatesEnabled()
+        _settle(win)
+    finally:
+        win.view.viewport().removeEventFilter(text_watch)
+        table.viewport().removeEventFilter(table_watch)
+    assert "text" in order and "table" in order, order
+    assert order.index("text") < order.index("table"), order

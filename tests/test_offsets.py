@@ -117,3 +117,35 @@ def test_hostile_text_block_positions_match_offsets() -> None:
     # toPlainText would turn NBSP into a space: a reason never to read text back.
     assert "\u00a0" in text
     assert doc.toPlainText().count("\u00a0") <= text.count("\u00a0")
+
+
+def _reference_utf16(text: str, cp: int) -> int:
+    return len(text[:cp].encode("utf-16-le")) // 2
+
+
+@pytest.mark.parametrize("text", [
+    "é" * 70 + "\n" + "naïve café",                        # Latin-1 only (1 byte per char)
+    "中文 " * 40 + "שלום عليكم" + "\u00a0" * 30,             # BMP: CJK, RTL, NBSP (2 bytes)
+    "e\u0301a\u0308" * 40,                                  # combining marks, no astral
+    "a" * 200 + "😀",                                       # one astral character at the end
+    "😀" + "ש" * 200,                                       # one at the start, RTL after it
+    "𠀋𠂊" * 40 + "\n" + "x" * 10,                           # CJK extension B only
+    HOSTILE * 5,
+    "ab😀",                                                 # short strings take the slow path
+])
+def test_offset_map_is_exact_on_long_texts_of_every_width(text: str) -> None:
+    """The O(1) "no astral character" shortcut (string storage width) never drops one."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    m = OffsetMap.for_text(text)
+    assert m.utf16_length == len(text.encode("utf-16-le")) // 2
+    for cp in range(len(text) + 1):
+        u = m.to_utf16(cp)
+        assert u == _reference_utf16(text, cp)
+        assert m.to_code_point(u) == cp
+
+
+def test_a_bmp_slice_of_an_astral_text_has_no_astral_offsets() -> None:
+    big = "x" * 100 + "😀" + "中" * 100
+    tail = big[101:]  # a slice is stored as narrowly as its own characters allow
+    assert OffsetMap.for_text(tail).utf16_length == len(tail)
+    assert OffsetMap.for_text(big).utf16_length == len(big) + 1

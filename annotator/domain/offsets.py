@@ -14,10 +14,25 @@ The conversion is O(log k) per call where k is the number of astral characters.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+_CPYTHON = sys.implementation.name == "cpython"
+
+
+def _may_hold_astral(text: str) -> bool:
+    """False only if ``text`` certainly has no character outside the BMP, in O(1).
+
+    CPython stores a string with 1, 2 or 4 bytes per character, 4 only when one of
+    them is astral (PEP 393); ``sys.getsizeof`` tells which without scanning the text.
+    Elsewhere (or for short strings, where headers dominate) the answer is "maybe".
+    """
+    if text.isascii():
+        return False
+    return not _CPYTHON or len(text) < 64 or sys.getsizeof(text) >= 4 * len(text)
 
 
 def utf16_length(text: str) -> int:
@@ -39,7 +54,7 @@ class OffsetMap:
 
     @classmethod
     def for_text(cls, text: str) -> OffsetMap:
-        if text.isascii():
+        if not _may_hold_astral(text):
             return cls(len(text), (), ())
         astral = tuple(m.start() for m in _ASTRAL.finditer(text))
         # UTF-16 start position of each astral character.

@@ -89,9 +89,15 @@ class ArticleView(QPlainTextEdit):
         self.highlighter.set_article(article)
         self._overlays.clear()
         self.setExtraSelections([])
-        with self.highlighter.text_replaced():
-            self.setPlainText(article.text if article else "")
-        self.moveCursor(QTextCursor.MoveOperation.Start)
+        # Not while Qt replaces the text: its updateRequest would highlight the first
+        # screen once inside setPlainText and, the runs being dropped afterwards, again.
+        self._updating_blocks = True
+        try:
+            with self.highlighter.text_replaced():
+                self.setPlainText(article.text if article else "")
+            self.moveCursor(QTextCursor.MoveOperation.Start)
+        finally:
+            self._updating_blocks = False
         self._visible = (-1, -1)
         self._update_active_blocks()
         self.articleShown.emit()

@@ -66,6 +66,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.color_adjust: Callable[[QColor], QColor] | None = None
         """Set by the view on a dark palette, so light text stays readable over fills."""
         self._active = (0, 60)
+        self._on_screen = (0, 60 - MARGIN_BLOCKS)
         self._margin_timer = QTimer(self)
         self._margin_timer.setSingleShot(True)
         self._margin_timer.setInterval(MARGIN_DELAY_MS)
@@ -136,6 +137,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         """
         lo, hi = max(0, first - MARGIN_BLOCKS), last + MARGIN_BLOCKS
         self._active = (lo, hi)
+        self._on_screen = (first, last)
         if self._paint_range(first, last) and self.view is not None and self.view.isVisible():
             self._margin_pending = True  # started by the coming paint of the viewport
         else:
@@ -236,7 +238,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         """Data changed everywhere (filter, colours): repaint what is visible."""
         self._painted.clear()
         self._runs.clear()
-        self.set_active_blocks(self._active[0] + MARGIN_BLOCKS, self._active[1] - MARGIN_BLOCKS)
+        self.set_active_blocks(*self._on_screen)
 
     def refresh_ranges(self, ranges: Iterable[tuple[int, int]]) -> int:
         """Re-highlight only the blocks overlapping code-point ``ranges``; return how many.
@@ -367,14 +369,25 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def set_mode(self, *, color_by: str, annotator_colors: dict[str, str],
                  compare_kinds: dict[str, str] | None,
-                 visible_filter: Callable[[str], bool] | None) -> None:
-        """Layers/compare settings changed: repaint what is on screen."""
+                 visible_filter: Callable[[str], bool] | None, repaint: bool = True) -> None:
+        """Layers/compare settings changed: repaint what is on screen (unless
+        ``repaint`` is False: a new article is about to be shown and painted anyway).
+
+        Formats are keyed by colour source (label key, ``ann:`` name, ``cmp:`` colour),
+        so they are rebuilt only when an annotator's colour changed.
+        """
         self.color_by = color_by
-        self.annotator_colors = {k: QColor(v) for k, v in annotator_colors.items()}
+        colors = {k: QColor(v) for k, v in annotator_colors.items()}
+        if colors != self.annotator_colors:
+            self._formats.clear()
+        self.annotator_colors = colors
         self.compare_kinds = compare_kinds
         self.visible_filter = visible_filter
-        self._formats.clear()
-        self.invalidate()
+        if repaint:
+            self.invalidate()
+        else:
+            self._painted.clear()
+            self._runs.clear()
 
     def _format(self, label: str, depth: int, outer: str | None,
                 is_source: bool) -> QTextCharFormat:

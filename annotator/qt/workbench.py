@@ -36,8 +36,9 @@ if TYPE_CHECKING:
     from annotator.services.suggestions import Proposal
 
 LOAD_FIRST_DELAY_MS = 15
-"""Paging in a large article's annotations starts this long after the first screen
-has been painted, so opening never waits for annotations that are off screen."""
+"""``textShown`` (and with it the paging in of a large article's annotations and the
+annotation table's first paint) comes this long after the text's first paint, so
+opening never waits for annotations that are off screen or for table rows."""
 LOAD_UNPAINTED_DELAY_MS = 250
 
 
@@ -101,6 +102,10 @@ class Workbench(QObject):
     """Commit pending input (a note being typed) before the article goes away."""
     suggestionMoved = Signal()
     """Another suggestion is the current one (N/P, a click in the Suggestions list)."""
+    textShown = Signal()
+    """The opened article's text has been painted (LOAD_FIRST_DELAY_MS ago, or
+    LOAD_UNPAINTED_DELAY_MS after opening if the window is not on screen): what waited
+    for it (table rows, the rest of the annotations) may now paint."""
 
     attached = Signal()
     """A project was attached: the window is usable (see :meth:`attach`)."""
@@ -145,6 +150,9 @@ class Workbench(QObject):
         self._loader = QTimer(self)
         self._loader.setSingleShot(True)
         self._loader.timeout.connect(self._load_more)
+        self._shown = QTimer(self)
+        self._shown.setSingleShot(True)
+        self._shown.timeout.connect(self._text_shown)
         self._await_first_paint = False
         self.view.viewport().installEventFilter(self)
         if project is not None:
@@ -230,12 +238,11 @@ class Workbench(QObject):
         self.settings.setValue("session/article", article_id)
         # The start-up shell shows this title before the project is open again.
         self.settings.setValue("session/article_title", self.article.article.title)
+        # textShown (and paging in the rest) once the first screen has been painted,
+        # or after a while if the window is not visible.
+        self._await_first_paint = True
+        self._shown.start(LOAD_UNPAINTED_DELAY_MS)
         self.articleChanged.emit()
-        if not self.article.complete:
-            # Page in the rest once the first screen has been painted (or after a
-            # while if the window is not visible).
-            self._await_first_paint = True
-            self._loader.start(LOAD_UNPAINTED_DELAY_MS)
 
     def select(self, annotation_id: str | None, *, scroll_text: bool = True) -> None:
         article = self.article
@@ -309,8 +316,14 @@ class Workbench(QObject):
         if (self._await_first_paint and event.type() == QEvent.Type.Paint
                 and obj is self.view.viewport()):
             self._await_first_paint = False
-            self._loader.start(LOAD_FIRST_DELAY_MS)
+            self._shown.start(LOAD_FIRST_DELAY_MS)
         return super().eventFilter(obj, event)
+
+    def _text_shown(self) -> None:
+        self._await_first_paint = False
+        self.textShown.emit()
+        if self.article is not None and not self.article.complete:
+            self._loader.start(0)
 
     def _load_more(self) -> None:
         """Page in the rest of a large article's annotations between user events."""

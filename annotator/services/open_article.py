@@ -8,17 +8,23 @@ folded in with ``apply_change`` and reports which table row moved where.
 from __future__ import annotations
 
 import time
+import weakref
 from bisect import bisect_left
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from annotator.domain.errors import UserInputError
 from annotator.domain.model import Annotation, Article
 from annotator.domain.offsets import OffsetMap
 from annotator.domain.span_index import IndexedSpan, SpanIndex
-from annotator.services import articles
 from annotator.services.annotate import AnnotationChange
 from annotator.services.change_feed import SETTLE_SECONDS, ChangeCursor
 from annotator.services.project import Project
 from annotator.storage import crud
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 FIRST_SCREEN_CHARS = 8_000
 PAGE_SIZE = 500
@@ -30,6 +36,44 @@ busy machine does not shrink pages to nothing): the window pages between
 user events, so input is never held up by more than a page, while 50k annotations
 arrive in a few dozen steps instead of a hundred (every step also costs the table
 and the highlighter a repaint)."""
+
+
+RECENT_TEXTS = 3
+"""Texts (with their offset maps) of this many recently opened articles are kept, so
+switching back to one reads only its metadata: an article's text is never rewritten and
+its stored sha256 names it, which is what is checked before a kept text is used."""
+
+_recent: weakref.WeakKeyDictionary[Project, OrderedDict[int, tuple[str, str, OffsetMap]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _read_article(project: Project, session: Session,
+                  article_id: int) -> tuple[Article, OffsetMap]:
+    """The article and its offset map; the text is read only if not already held."""
+    kept = _recent.setdefault(project, OrderedDict())
+    hit = kept.get(article_id)
+    if hit is not None:
+        head = crud.get_article_head(session=session, article_id=article_id)
+        if head is None:
+            kept.pop(article_id, None)
+            raise UserInputError(f"article {article_id} does not exist")
+        sha, text, offsets = hit
+        if head[5] == sha:
+            kept.move_to_end(article_id)
+            aid, title, outlet, url, published, _, filename, imported = head
+            return Article(id=aid, title=title, outlet=outlet, url=url, published=published,
+                           text=text, sha256=sha, original_filename=filename,
+                           imported_at=imported), offsets
+    article = crud.get_article(session=session, article_id=article_id)
+    if article is None:
+        kept.pop(article_id, None)
+        raise UserInputError(f"article {article_id} does not exist")
+    offsets = OffsetMap.for_text(article.text)
+    kept[article_id] = (article.sha256, article.text, offsets)
+    kept.move_to_end(article_id)
+    while len(kept) > RECENT_TEXTS:
+        kept.popitem(last=False)
+    return article, offsets
 
 
 def _indexed(ann: Annotation) -> IndexedSpan:
@@ -58,7 +102,8 @@ class RowChange:
 class OpenArticle:
     def __init__(self, article: Article, annotations: list[Annotation], *,
                  complete: bool = True, cursor: tuple[int, int, str] | None = None,
-                 start_below: int | None = None, changes: ChangeCursor | None = None) -> None:
+                 start_below: int | None = None, changes: ChangeCursor | None = None,
+                 offsets: OffsetMap | None = None) -> None:
         self.article = article
         self.changes = changes
         """Position in the audit trail as of the load (None: refresh() finds nothing)."""
@@ -68,7 +113,7 @@ class OpenArticle:
         self._start_below = start_below
         self._page_size = PAGE_SIZE
         self.text = article.text
-        self.offsets = OffsetMap.for_text(article.text)
+        self.offsets = offsets if offsets is not None else OffsetMap.for_text(article.text)
         self.rows: list[Annotation] = sorted(annotations, key=_key)
         self._keys = [_key(a) for a in self.rows]
         self.by_id = {a.id: a for a in self.rows}
@@ -83,9 +128,11 @@ class OpenArticle:
 
     @classmethod
     def load(cls, project: Project, article_id: int) -> OpenArticle:
-        changes = _change_cursor(project)
-        return cls(articles.get_article(project, article_id),
-                   articles.load_annotations(project, article_id), changes=changes)
+        with project.reading() as session:
+            changes = _change_cursor(project, session)
+            article, offsets = _read_article(project, session, article_id)
+            anns = crud.list_annotations(session=session, article_id=article_id)
+        return cls(article, anns, changes=changes, offsets=offsets)
 
     @classmethod
     def load_first_screen(cls, project: Project, article_id: int,
@@ -95,15 +142,17 @@ class OpenArticle:
         Enough to paint the top of the article at once; :meth:`load_more` pages in
         the rest in index order, so a 50k-annotation article opens without a pause.
         """
-        changes = _change_cursor(project)  # before reading: nothing committed meanwhile is missed
-        article = articles.get_article(project, article_id)
         with project.reading() as session:
+            # The cursor first: nothing committed meanwhile is missed.
+            changes = _change_cursor(project, session)
+            article, offsets = _read_article(project, session, article_id)
             first = crud.list_annotations_page(session=session, article_id=article_id,
                                                start_below=chars)
         if len(article.text) <= chars:
-            return cls(article, first, changes=changes)
+            return cls(article, first, changes=changes, offsets=offsets)
         cursor = _key(first[-1]) if first else (chars - 1, 2 ** 62, "")
-        return cls(article, first, complete=False, cursor=cursor, changes=changes)
+        return cls(article, first, complete=False, cursor=cursor, changes=changes,
+                   offsets=offsets)
 
     def load_more(self, project: Project, limit: int | None = None) -> list[Annotation]:
         """Fetch the next page; return the annotations that were not already here.
@@ -253,9 +302,8 @@ class OpenArticle:
         return RowChange(removed, inserted)
 
 
-def _change_cursor(project: Project) -> ChangeCursor:
-    with project.reading() as session:
-        position = crud.latest_event_id(session=session)
+def _change_cursor(project: Project, session: Session) -> ChangeCursor:
+    position = crud.latest_event_id(session=session)
     server = project.engine.url.get_backend_name() != "sqlite"
     return ChangeCursor(position, settle=SETTLE_SECONDS if server else 0.0)
 

@@ -83,6 +83,18 @@ def get_article(*, session: Session, article_id: int) -> Article | None:
     return Article(*row) if row else None
 
 
+def get_article_head(*, session: Session, article_id: int) -> tuple[Any, ...] | None:
+    """Everything of an article but its text: ``(id, title, outlet, url, published,
+    sha256, original_filename, imported_at)``. The sha256 names the text (it is never
+    rewritten), so a caller holding that text need not read the megabyte again."""
+    row = session.execute(
+        select(_ART.id, _ART.title, _ART.outlet, _ART.url, _ART.published, _ART.sha256,
+               _ART.original_filename, _ART.imported_at)
+        .where(_ART.id == article_id)
+    ).first()
+    return tuple(row) if row else None
+
+
 def list_articles(*, session: Session,
                   anonymous_labels: Sequence[str] = ()) -> list[ArticleSummary]:
     """Every article with its annotation count (and how many rest on an

@@ -43,10 +43,18 @@ class AnnotationsPane(Pane):
             header.resizeSection(col, width)
         table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.wb.actions.add_article_widget(table)
+        self.wb.textShown.connect(self._text_shown)
         return table
 
     def article_changed(self) -> None:
+        # The rows are there at once (the model answers), but painted only once the
+        # article text has been: in a large article the table's first paint cost as
+        # much as the text's own.
+        self.table.setUpdatesEnabled(False)
         self.model.set_article(self.wb.article)
+
+    def _text_shown(self) -> None:
+        self.table.setUpdatesEnabled(True)
 
     def apply_changes(self, changes: Changes) -> None:
         if changes.labels:

@@ -70,9 +70,10 @@ class ArticlePane(Pane):
 
     # ---------------------------------------------------------------- hooks
     def article_changed(self) -> None:
+        # Layer settings first: showing the article paints its first screen once.
+        self._apply_layers(repaint=False)
         self.wb.view.show_article(self.wb.article)
         self._show_header()
-        self._apply_layers()
 
     def selection_changed(self) -> None:
         wb = self.wb
@@ -114,8 +115,9 @@ class ArticlePane(Pane):
         self.palette.set_labels(self.wb.labels)
         self.wb.view.highlighter.set_colors({lab.key: lab.color for lab in self.wb.labels})
 
-    def _apply_layers(self) -> None:
-        """Push layer/compare settings to the highlighter; repaint only if they changed."""
+    def _apply_layers(self, *, repaint: bool = True) -> None:
+        """Push layer/compare settings to the highlighter; repaint only if they changed
+        (and ``repaint``)."""
         wb = self.wb
         hidden, compare = set(wb.hidden_layers), wb.compare_colors
         colors = tuple(sorted(wb.annotator_colors.items())) if wb.color_by == "annotator" \
@@ -129,7 +131,7 @@ class ArticlePane(Pane):
         wb.view.highlighter.set_mode(
             color_by=wb.color_by, annotator_colors=wb.annotator_colors, compare_kinds=compare,
             visible_filter=(lambda name: name not in hidden) if hidden and compare is None
-            else None)
+            else None, repaint=repaint)
 
     def _show_header(self) -> None:
         wb = self.wb
