@@ -232,6 +232,7 @@ def test_a_block_that_grows_is_relaid_out_and_the_scroll_range_follows(dense, mo
     big = QTextCharFormat()
     big.setFontPointSize(40)
     monkeypatch.setattr(hl, "_format", lambda *a: big)
+    monkeypatch.setattr(hl, "_formats", {})  # no kept format either
     hl.refresh_ranges([(start, end)])
     _settle(win)
     assert view.blockBoundingRect(block).height() > height
@@ -328,3 +329,67 @@ def test_table_rows_are_painted_after_the_article_text(dense) -> None:
         table.viewport().removeEventFilter(table_watch)
     assert "text" in order and "table" in order, order
     assert order.index("text") < order.index("table"), order
+
+
+def _naive_looks(win, block) -> list[object]:  # type: ignore[no-untyped-def]
+    """Per UTF-16 unit of ``block``, the format a character-by-character reading of the
+    span index gives (innermost fill, next outer underline, depth, source mention)."""
+    hl = win.view.highlighter
+    offsets = win.article.offsets
+    pos16 = block.position()
+    b_start = offsets.to_code_point(pos16)
+    b_end = offsets.to_code_point(pos16 + block.length() - 1)
+    spans = list(win.article.index)
+    sources = list(win.article.sources)
+    keep = hl.visible_filter
+    if keep is not None:
+        spans = [s for s in spans if keep(s.annotator)]
+        sources = [s for s in sources if keep(s.annotator)]
+    looks: list[object] = []
+    for cp in range(b_start, b_end):
+        over = sorted((s for s in spans if s.start <= cp < s.end),
+                      key=lambda s: (s.end - s.start, s.start, s.id))
+        in_source = any(s.start <= cp < s.end for s in sources)
+        look = None
+        if over or in_source:
+            look = hl._format(over[0].label if over else "", len(over),
+                              over[1].label if len(over) > 1 else None, in_source)
+        width = offsets.to_utf16(cp + 1) - offsets.to_utf16(cp)
+        looks.extend([look] * width)
+    return looks
+
+
+def _run_looks(runs, length: int) -> list[object]:  # type: ignore[no-untyped-def]
+    looks: list[object] = [None] * length
+    for start, n, fmt in runs:
+        looks[start:start + n] = [fmt] * n
+    return looks
+
+
+def test_computed_runs_match_a_character_by_character_reading(dense) -> None:
+    """Nested, overlapping, source mentions, astral characters, hidden layers: the
+    sweep paints every UTF-16 unit exactly as reading each character would."""
+    win, _ = dense
+    hl = win.view.highlighter
+    doc = win.view.document()
+    rng = random.Random(5)
+    blocks = rng.sample(range(doc.blockCount()), 25)
+    astral = [b for b in range(doc.blockCount())
+              if win.article.offsets.astral_between(
+                  win.article.offsets.to_code_point(doc.findBlockByNumber(b).position()),
+                  win.article.offsets.to_code_point(doc.findBlockByNumber(b).position()
+                                                    + doc.findBlockByNumber(b).length() - 1))]
+    assert astral, "the fixture has astral characters"
+    checked = 0
+    for hidden in (None, {"ben"}):
+        hl.visible_filter = (lambda name, h=hidden: name not in h) if hidden else None
+        for n in blocks + astral[:5]:
+            block = doc.findBlockByNumber(n)
+            runs = hl._compute_runs(block)
+            assert runs == sorted(runs, key=lambda r: r[0])
+            assert all(n_ > 0 for _, n_, _ in runs)
+            length = block.length() - 1
+            assert _run_looks(runs, length) == _naive_looks(win, block), n
+            checked += bool(runs)
+    hl.visible_filter = None
+    assert checked > 20

@@ -24,7 +24,7 @@ re-applied from its runs without looking at the span index again.
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from bisect import insort
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -288,6 +288,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         Spans covering a point are kept sorted innermost (shortest) first, so the
         fill (innermost) and underline (next outer) colours are read off the front
         of the list; a block dense with annotations costs O(n log n), not O(n²).
+        The sweep is a plain loop over ints and tuples: no per-character work, source
+        mentions counted with two pointers, the active list filtered only when its
+        earliest end is reached, and UTF-16 positions computed by subtraction unless
+        the block holds an astral character.
         """
         article = self.article
         assert article is not None
@@ -309,46 +313,74 @@ class SpanHighlighter(QSyntaxHighlighter):
             sources = []
         if not spans and not sources:
             return []
-        color_key = self._color_key
-        # (clipped start, clipped end, sort key innermost-first, colour key)
-        entering = sorted((max(s.start, b_start), min(s.end, b_end),
-                           (s.end - s.start, s.start, s.id), color_key(s)) for s in spans)
-        src_starts = sorted(max(s.start, b_start) for s in sources)
-        src_ends = sorted(min(s.end, b_end) for s in sources)
-        bounds = {b_start, b_end, *src_starts, *src_ends}
-        for lo, hi, _, _ in entering:
-            bounds.add(lo)
-            bounds.add(hi)
+        if compare is None and self.color_by == "label":
+            # (clipped start, clipped end, sort key innermost-first, colour key)
+            entering = sorted([(b_start if s.start < b_start else s.start,
+                                b_end if s.end > b_end else s.end,
+                                (s.end - s.start, s.start, s.id), s.label) for s in spans])
+        else:
+            color_key = self._color_key
+            entering = sorted([(max(s.start, b_start), min(s.end, b_end),
+                                (s.end - s.start, s.start, s.id), color_key(s))
+                               for s in spans])
+        src_starts = sorted([max(s.start, b_start) for s in sources])
+        src_ends = sorted([min(s.end, b_end) for s in sources])
+        bounds = {b_start, b_end}
+        bounds.update(src_starts)
+        bounds.update(src_ends)
+        bounds.update([e[0] for e in entering])
+        bounds.update([e[1] for e in entering])
         edges = sorted(bounds)
-        active: list[tuple[tuple[int, int, str], int, str]] = []  # (key, end, colour)
-        runs: list[Run] = []
-        to16 = offsets.to_utf16
+        if offsets.astral_between(b_start, b_end):
+            to16 = offsets.to_utf16
+            u16 = [to16(cp) - pos16 for cp in edges]
+        else:
+            u16 = [cp - b_start for cp in edges]
+        formats = self._formats
         fmt_of = self._format
+        active: list[tuple[tuple[int, int, str], int, str]] = []  # (key, end, colour)
+        next_end = b_end + 1  # the earliest end among the active spans
+        runs: list[Run] = []
         i = 0
         n_enter = len(entering)
+        n_src = len(src_starts)
+        src_i = src_j = 0  # source mentions started / ended at or before the point
         last_fmt: QTextCharFormat | None = None
-        for seg_start, seg_end in zip(edges, edges[1:], strict=False):
-            if active and any(e <= seg_start for _, e, _ in active):
+        last_end = -1
+        for k in range(len(edges) - 1):
+            seg_start = edges[k]
+            if seg_start >= next_end:
                 active = [t for t in active if t[1] > seg_start]
+                next_end = min([t[1] for t in active], default=b_end + 1)
             while i < n_enter and entering[i][0] <= seg_start:
                 _, hi, key, colour = entering[i]
                 if hi > seg_start:
                     insort(active, (key, hi, colour))
+                    if hi < next_end:
+                        next_end = hi
                 i += 1
-            in_source = bisect_right(src_starts, seg_start) > bisect_right(src_ends, seg_start)
+            while src_i < n_src and src_starts[src_i] <= seg_start:
+                src_i += 1
+            while src_j < n_src and src_ends[src_j] <= seg_start:
+                src_j += 1
+            in_source = src_i > src_j
             if not active and not in_source:
                 last_fmt = None
                 continue
-            inner = active[0][2] if active else ""
-            outer = active[1][2] if len(active) > 1 else None
-            fmt = fmt_of(inner, len(active), outer, in_source)
-            u_start = to16(seg_start) - pos16
-            u_end = to16(seg_end) - pos16
-            if fmt is last_fmt and runs and runs[-1][0] + runs[-1][1] == u_start:
+            depth = len(active)
+            inner = active[0][2] if depth else ""
+            outer = active[1][2] if depth > 1 else None
+            fmt = formats.get((inner, min(depth, 3), outer, in_source))
+            if fmt is None:
+                fmt = fmt_of(inner, depth, outer, in_source)
+            u_start = u16[k]
+            u_end = u16[k + 1]
+            if fmt is last_fmt and last_end == u_start:
                 runs[-1] = (runs[-1][0], u_end - runs[-1][0], fmt)  # same look: one run
             else:
                 runs.append((u_start, u_end - u_start, fmt))
             last_fmt = fmt
+            last_end = u_end
         return runs
 
     def _color_key(self, span) -> str:  # type: ignore[no-untyped-def]
