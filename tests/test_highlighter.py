@@ -323,6 +323,7 @@ def test_table_rows_are_painted_after_the_article_text(dense) -> None:
             while not shown and time.monotonic() < deadline:
                 QApplication.processEvents()
         assert shown and table.updatesEnabled()
+        assert int(win.wb.settings.value("session/article")) == win.article.id  # remembered
         _settle(win)
     finally:
         win.view.viewport().removeEventFilter(text_watch)
@@ -393,3 +394,21 @@ def test_computed_runs_match_a_character_by_character_reading(dense) -> None:
             checked += bool(runs)
     hl.visible_filter = None
     assert checked > 20
+
+
+def test_a_re_highlight_relays_out_its_own_block_only(dense) -> None:
+    """Qt's plain-text layout would throw away the next block's layout too (a format
+    change reaches it as removed + added characters); in a dense article that block is
+    full of formats, so the next paint would lay it out again for nothing."""
+    win, text = dense
+    view = win.view
+    doc = view.document()
+    start, end = _span_in_block(win, text, 400)
+    view.select_cp(start, start)
+    _settle(win)
+    for n in (399, 400, 401):
+        assert doc.findBlockByNumber(n).layout().lineCount() > 0  # laid out on screen
+    win.view.highlighter.refresh_ranges([(start, end)])  # no event loop turn after it
+    assert doc.findBlockByNumber(400).layout().lineCount() > 0  # relaid out at once
+    assert doc.findBlockByNumber(401).layout().lineCount() > 0  # untouched
+    assert doc.findBlockByNumber(399).layout().lineCount() > 0

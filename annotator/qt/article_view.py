@@ -23,12 +23,13 @@ from PySide6.QtGui import (
     QMouseEvent,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
     QTextOption,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.domain.word_boundaries import describe_split, snap_span
-from annotator.qt import theme
+from annotator.qt import block_layout, theme
 from annotator.qt.highlighter import SpanHighlighter
 
 if TYPE_CHECKING:  # not imported at start-up: it pulls in the storage stack
@@ -60,6 +61,9 @@ class ArticleView(QPlainTextEdit):
         font.setStyleHint(QFont.StyleHint.Serif)
         font.setPointSizeF(12.5)
         self.setFont(font)
+        document = QTextDocument(self)
+        block_layout.install(document)  # a re-highlight relays out one block, not two
+        self.setDocument(document)
         self.document().setDocumentMargin(18)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)

@@ -12,7 +12,9 @@ the next block too and repainting the whole viewport (``QPlainTextDocumentLayout
 documentChanged`` counts the block twice; "optimization potential", says its source).
 In a dense article that full repaint was the cost of a tag, so every re-highlight goes
 through :meth:`_rehighlight`, which silences that and repaints just the blocks'
-rectangles (the whole viewport only if a block's height changed).
+rectangles (the whole viewport only if a block's height changed); with the article
+view's :class:`~annotator.qt.block_layout.BlockLayout` the next block is not relaid
+out either.
 
 Each painted block's format runs are kept (``_runs``, by block number: the text is
 read-only, so numbers are stable while an article is shown). A change — a tag, an
@@ -33,6 +35,7 @@ from PySide6.QtCore import SIGNAL, SLOT, QEvent, QObject, QTimer
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
+from annotator.qt.block_layout import BlockLayout
 from annotator.qt.theme import NEUTRAL_FILL
 
 if TYPE_CHECKING:  # not at start-up: it pulls in the storage stack
@@ -183,11 +186,16 @@ class SpanHighlighter(QSyntaxHighlighter):
             return
         heights = [layout.blockBoundingRect(b).height() for b in blocks]
         was_blocked = layout.blockSignals(True)
+        ours = layout if isinstance(layout, BlockLayout) else None
+        if ours is not None:
+            ours.formats_only = True  # one block relaid out each (qt/block_layout.py)
         try:
             for block in blocks:
                 self.rehighlightBlock(block)
         finally:
             layout.blockSignals(was_blocked)
+            if ours is not None:
+                ours.formats_only = False
         if any(layout.blockBoundingRect(b).height() != h
                for b, h in zip(blocks, heights, strict=True)):
             layout.documentSizeChanged.emit(layout.documentSize())
