@@ -412,3 +412,13 @@ def test_a_re_highlight_relays_out_its_own_block_only(dense) -> None:
     assert doc.findBlockByNumber(400).layout().lineCount() > 0  # relaid out at once
     assert doc.findBlockByNumber(401).layout().lineCount() > 0  # untouched
     assert doc.findBlockByNumber(399).layout().lineCount() > 0
+
+
+def test_the_article_document_has_the_views_font_and_layout(dense) -> None:
+    from annotator.qt.block_layout import BlockLayout
+
+    win, _ = dense
+    view = win.view
+    assert isinstance(view.document().documentLayout(), BlockLayout)
+    assert view.document().defaultFont().pointSizeF() == view.font().pointSizeF() == 12.5
+    assert view.document().defaultFont().family() == view.font().family()

@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QHelpEvent,
     QMouseEvent,
     QTextCharFormat,
@@ -46,6 +47,10 @@ class ArticleView(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Before the font is set: the view passes its font on to its document.
+        document = QTextDocument(self)
+        block_layout.install(document)  # a re-highlight relays out one block, not two
+        self.setDocument(document)
         self.setObjectName("articleView")
         self.setReadOnly(True)
         self.setTextInteractionFlags(
@@ -61,9 +66,6 @@ class ArticleView(QPlainTextEdit):
         font.setStyleHint(QFont.StyleHint.Serif)
         font.setPointSizeF(12.5)
         self.setFont(font)
-        document = QTextDocument(self)
-        block_layout.install(document)  # a re-highlight relays out one block, not two
-        self.setDocument(document)
         self.document().setDocumentMargin(18)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
@@ -100,6 +102,8 @@ class ArticleView(QPlainTextEdit):
             with self.highlighter.text_replaced():
                 self.setPlainText(article.text if article else "")
             self.moveCursor(QTextCursor.MoveOperation.Start)
+            if article is not None:
+                self.highlighter.prime(0, self._screen_chars())
         finally:
             self._updating_blocks = False
         self._visible = (-1, -1)
@@ -113,6 +117,14 @@ class ArticleView(QPlainTextEdit):
         with self.highlighter.text_replaced():
             self.setPlainText(text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _screen_chars(self) -> int:
+        """About how many characters fill the viewport (over- rather than under-)."""
+        metrics = QFontMetricsF(self.font())
+        margin = 2 * self.document().documentMargin()
+        per_line = max(1.0, self.viewport().width() - margin) / max(1.0, metrics.averageCharWidth())
+        lines = max(1.0, self.viewport().height() - margin) / max(1.0, metrics.lineSpacing())
+        return int(per_line * (lines + 1) * 1.25)
 
     def _update_active_blocks(self) -> None:
         """Tell the highlighter which blocks are on screen (guarded: painting a block

@@ -141,10 +141,49 @@ class SpanHighlighter(QSyntaxHighlighter):
         lo, hi = max(0, first - MARGIN_BLOCKS), last + MARGIN_BLOCKS
         self._active = (lo, hi)
         self._on_screen = (first, last)
-        if self._paint_range(first, last) and self.view is not None and self.view.isVisible():
+        painted = self._paint_range(first, last)
+        if (painted or self._margin_pending) and self.view is not None \
+                and self.view.isVisible():
             self._margin_pending = True  # started by the coming paint of the viewport
         else:
+            self._margin_pending = False
             self._margin_timer.start()
+
+    def prime(self, first: int, chars: int) -> int:
+        """A new text is shown from block ``first``: highlight the blocks that will fill
+        about ``chars`` characters of screen before anything has laid them out, so each
+        is laid out once, with its formats (measuring which blocks are on screen first
+        would lay them out plain, only for the highlight to lay them out again).
+        Returns how many blocks were highlighted; :meth:`set_active_blocks` then paints
+        whatever the estimate missed."""
+        doc = self.document()
+        if doc is None or self.article is None:
+            return 0
+        block = doc.findBlockByNumber(max(0, first))
+        todo = []
+        total = 0
+        while block.isValid() and total < chars:
+            todo.append(block)
+            total += block.length()
+            block = block.next()
+        if not todo:
+            return 0
+        self._active = (max(0, first - MARGIN_BLOCKS), first + len(todo) - 1 + MARGIN_BLOCKS)
+        self._margin_pending = True  # the margin waits for the coming paint
+        layout = doc.documentLayout()
+        ours = layout if isinstance(layout, BlockLayout) else None
+        was_blocked = layout.blockSignals(True)  # the whole new text is painted anyway
+        if ours is not None:
+            ours.formats_only = True
+        try:
+            for b in todo:
+                if b.blockNumber() not in self._painted:
+                    self.rehighlightBlock(b)
+        finally:
+            layout.blockSignals(was_blocked)
+            if ours is not None:
+                ours.formats_only = False
+        return len(todo)
 
     @property
     def idle(self) -> bool:
