@@ -44,6 +44,8 @@ class Column:
     header_align: int | None = None
 
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _ROLE_FIELD = {
     int(Qt.ItemDataRole.ToolTipRole): "tooltip",
     int(Qt.ItemDataRole.DecorationRole): "decoration",
@@ -117,23 +119,33 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # The delegate asks ~7 roles per painted cell and most columns serve few of
+        # them: settle the role against the column before looking at the row.
+        role = int(role)
+        column_no = index.column()
+        if not 0 <= column_no < len(self.columns):
+            return None
+        column = self.columns[column_no]
+        cell: Cell | None
+        if role == _DISPLAY:
+            cell = column.display
+        elif role == _ALIGN:
+            return column.align if index.isValid() else None
+        elif role in _ROLE_FIELD:
+            cell = getattr(column, _ROLE_FIELD[role])
+            if cell is None:
+                return None
+        elif role == ID_ROLE:
+            cell = self._row_id
+            if cell is None:
+                return None
+        elif role == SORT_ROLE:
+            cell = column.sort or column.display
+        else:
+            return None
         if not index.isValid() or index.row() >= self.row_count():
             return None
-        item = self.row_at(index.row())
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(item)
-        if role == ID_ROLE:
-            return self._row_id(item) if self._row_id else None
-        if role == SORT_ROLE:
-            return column.sort(item) if column.sort else column.display(item)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return column.align
-        name = _ROLE_FIELD.get(int(role))
-        if name is None:
-            return None
-        cell: Cell | None = getattr(column, name)
-        return cell(item) if cell is not None else None
+        return cell(self.row_at(index.row()))
 
     def row_of_id(self, row_id: object) -> int | None:
         if self._row_id is None:
