@@ -64,11 +64,26 @@ class LayersPanel(QWidget):
         self.colors: dict[str, str] = {}
 
     def set_annotators(self, counts: dict[str, int]) -> None:
-        """Annotators present in the open article with their annotation counts."""
+        """Annotators present in the open article with their annotation counts.
+
+        The same analysts as shown (a tag, a deletion): only the counts change, in
+        place — no new list items or colour swatches for every tag.
+        """
+        names = sorted(counts, key=lambda n: (n == "reviewed", n.lower()))
+        shown = [self.list.item(i) for i in range(self.list.count())]
+        if names == [item.data(Qt.ItemDataRole.UserRole) for item in shown]:
+            self._loading = True
+            for name, item in zip(names, shown, strict=True):
+                label = "Reviewed layer" if name == "reviewed" else name
+                text = f"{label}  ({counts[name]})"
+                if item.text() != text:
+                    item.setText(text)
+            self._loading = False
+            return
         self._loading = True
         self.colors = annotator_colors(list(counts))
         self.list.clear()
-        for name in sorted(counts, key=lambda n: (n == "reviewed", n.lower())):
+        for name in names:
             label = "Reviewed layer" if name == "reviewed" else name
             item = QListWidgetItem(swatch(self.colors[name]), f"{label}  ({counts[name]})")
             item.setData(Qt.ItemDataRole.UserRole, name)
