@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QTableView
 
 from annotator.domain.model import make_annotation
@@ -422,3 +422,29 @@ def test_the_article_document_has_the_views_font_and_layout(dense) -> None:
     assert isinstance(view.document().documentLayout(), BlockLayout)
     assert view.document().defaultFont().pointSizeF() == view.font().pointSizeF() == 12.5
     assert view.document().defaultFont().family() == view.font().family()
+
+
+def test_analyst_colours_follow_a_change_of_colours_but_label_formats_are_kept(dense) -> None:
+    win, _ = dense
+    hl = win.view.highlighter
+    doc = win.view.document()
+    blocks = [doc.findBlockByNumber(n) for n in range(300, 320)]
+
+    def fills() -> set[tuple[int, int, int]]:
+        out = set()
+        for b in blocks:
+            for _, _, fmt in hl._compute_runs(b):
+                c = fmt.background().color()
+                if fmt.background().style() != Qt.BrushStyle.NoBrush:
+                    out.add((c.red() > 150, c.green() > 150, c.blue() > 150))
+        return out
+
+    label_fmt = hl._format("named_person", 1, None, False)
+    hl.set_mode(color_by="annotator", annotator_colors={"ana": "#ff0000", "ben": "#ff0000"},
+                compare_kinds=None, visible_filter=None)
+    assert fills() == {(True, False, False)}  # red only
+    hl.set_mode(color_by="annotator", annotator_colors={"ana": "#0000ff", "ben": "#0000ff"},
+                compare_kinds=None, visible_filter=None)
+    assert fills() == {(False, False, True)}  # the new colour, no stale red
+    hl.set_mode(color_by="label", annotator_colors={}, compare_kinds=None, visible_filter=None)
+    assert hl._format("named_person", 1, None, False) is label_fmt  # kept throughout

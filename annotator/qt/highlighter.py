@@ -453,12 +453,14 @@ class SpanHighlighter(QSyntaxHighlighter):
         ``repaint`` is False: a new article is about to be shown and painted anyway).
 
         Formats are keyed by colour source (label key, ``ann:`` name, ``cmp:`` colour),
-        so they are rebuilt only when an annotator's colour changed.
+        so only those of analysts are dropped when the analysts' colours change.
         """
         self.color_by = color_by
         colors = {k: QColor(v) for k, v in annotator_colors.items()}
-        if colors != self.annotator_colors:
-            self._formats.clear()
+        if colors != self.annotator_colors:  # (each article has its own analysts)
+            self._formats = {key: fmt for key, fmt in self._formats.items()
+                             if not key[0].startswith("ann:")
+                             and not (key[2] or "").startswith("ann:")}
         self.annotator_colors = colors
         self.compare_kinds = compare_kinds
         self.visible_filter = visible_filter
