@@ -119,12 +119,15 @@ class ArticleView(QPlainTextEdit):
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def _screen_chars(self) -> int:
-        """About how many characters fill the viewport (over- rather than under-)."""
+        """About how many characters fill the viewport: full lines of average
+        characters (wrapped lines are not full and paragraphs end lines early, so this
+        errs on the side of more; a block it misses is painted by the visible-range
+        check after it, only laid out twice)."""
         metrics = QFontMetricsF(self.font())
         margin = 2 * self.document().documentMargin()
         per_line = max(1.0, self.viewport().width() - margin) / max(1.0, metrics.averageCharWidth())
         lines = max(1.0, self.viewport().height() - margin) / max(1.0, metrics.lineSpacing())
-        return int(per_line * (lines + 1) * 1.25)
+        return int(per_line * (lines + 1))
 
     def _update_active_blocks(self) -> None:
         """Tell the highlighter which blocks are on screen (guarded: painting a block
