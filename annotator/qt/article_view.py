@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QHelpEvent,
     QMouseEvent,
+    QResizeEvent,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -128,6 +129,11 @@ class ArticleView(QPlainTextEdit):
         per_line = max(1.0, self.viewport().width() - margin) / max(1.0, metrics.averageCharWidth())
         lines = max(1.0, self.viewport().height() - margin) / max(1.0, metrics.lineSpacing())
         return int(per_line * (lines + 1))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        # A taller or wider viewport shows other blocks, with or without a scroll.
+        super().resizeEvent(event)
+        self._update_active_blocks()
 
     def _update_active_blocks(self) -> None:
         """Tell the highlighter which blocks are on screen (guarded: painting a block
