@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.domain.formats import Document
+from annotator.domain.formats import Document, FormatError
 from annotator.domain.formats.doccano import export_doccano, write_doccano
 from annotator.domain.formats.labelstudio import export_labelstudio, write_labelstudio
 from annotator.domain.model import Annotation, make_annotation
@@ -134,3 +134,16 @@ def test_export_memory_stays_flat_as_annotations_grow(
     # cost ~4 KB each (+8.7 MB measured); streamed, what is left is the export check's
     # set of seen ids (~200 bytes each, as in the W3C export).
     assert big - small < 2100 * 400, (small, big)
+
+
+def test_export_check_still_names_a_duplicate_id() -> None:
+    """The streamed writers keep only the ids seen (not a message per annotation) and
+    still refuse a repeated one, naming it."""
+    doc = hostile_document()
+    twice = Document(text=doc.text, annotations=[*doc.annotations, doc.annotations[0]],
+                     meta=doc.meta)
+    dup = doc.annotations[0].id
+    with pytest.raises(FormatError, match=rf"annotation {dup}: duplicate annotation id"):
+        write_doccano([(twice, _by("position", twice))], io.StringIO())
+    with pytest.raises(FormatError, match="duplicate annotation id"):
+        export_labelstudio([twice])
