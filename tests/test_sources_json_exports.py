@@ -153,3 +153,27 @@ def test_a_bad_source_id_refuses_the_file(project: Project, tmp_path: Path, fmt:
                                                                 article_id=None))
     finally:
         other.close()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_source_id_longer_than_the_column_refuses_the_file(project: Project, tmp_path: Path,
+                                                            fmt: str) -> None:
+    """An id the stored column cannot hold is refused by name before anything is written
+    (it used to pass the check and fail inside PostgreSQL mid-import)."""
+    _corpus(project, tmp_path)
+    (path, *_) = _export(project, fmt, tmp_path / "first")
+    raw = path.read_text(encoding="utf-8")
+    long_id = '"source_id": "src_' + "a" * 21
+    bad = raw.replace('"source_id": "src_', long_id, 1)
+    assert bad != raw
+    path.write_text(bad, encoding="utf-8")
+    other = _fresh(tmp_path, "other")
+    try:
+        with pytest.raises(UserInputError, match=r"'source_id' must be a source id"):
+            import_annotations(other, path, fmt=fmt)
+        with other.reading() as session:
+            assert all(not crud.list_annotations(session=session, article_id=a)
+                       for a, _t, _x in crud.iter_article_texts(session=session,
+                                                                article_id=None))
+    finally:
+        other.close()

@@ -442,7 +442,10 @@ def parse_extras(
     return out
 
 
-_SOURCE_ID = re.compile(r"src_[0-9A-Za-z_-]{1,64}")
+# The stored id column holds 24 characters ("src_" + up to 20); a longer id would pass
+# here and then be refused by PostgreSQL in the middle of the import.
+SOURCE_ID_MAX = 24
+_SOURCE_ID = re.compile(rf"src_[0-9A-Za-z_-]{{1,{SOURCE_ID_MAX - 4}}}")
 
 
 def parse_source_id(entry: Mapping[str, Any], *, where: str) -> str | None:
