@@ -27,32 +27,16 @@ from annotator.qt.controllers.selection import SelectionController
 from annotator.qt.controllers.suggestions import SuggestionController
 from annotator.qt.fault_banner import FaultHandler
 from annotator.qt.pane import Pane, PaneManager
-from annotator.qt.panes.agreement import AgreementDockPane
-from annotator.qt.panes.annotations import AnnotationsPane
-from annotator.qt.panes.article import ArticlePane
-from annotator.qt.panes.article_list import ArticlesPane
-from annotator.qt.panes.details import DetailsPane
-from annotator.qt.panes.discussion import DiscussionPane
-from annotator.qt.panes.layers import LayersPane
-from annotator.qt.panes.profile import ProfileDockPane
-from annotator.qt.panes.review import ReviewPane
-from annotator.qt.panes.search import SearchDockPane
-from annotator.qt.panes.sources import SourcesDockPane
-from annotator.qt.panes.status import StatusPane
-from annotator.qt.panes.suggestions import SuggestionsPane
+from annotator.qt.pane_registry import PANES
 from annotator.qt.window_layout import WindowLayout, fit_to_screen
 from annotator.qt.workbench import Workbench
 from annotator.services.changes import Changes
 
 if TYPE_CHECKING:  # the storage stack loads when a project is attached, after the first paint
+    from annotator.qt.panes.article import ArticlePane
     from annotator.services.project import Project
 
-PANES: tuple[type[Pane], ...] = (
-    ArticlePane, StatusPane, ArticlesPane, LayersPane, DetailsPane, ReviewPane,
-    DiscussionPane, AnnotationsPane, ProfileDockPane, AgreementDockPane, SearchDockPane,
-    SourcesDockPane, SuggestionsPane,
-)
-"""Registration order = default dock order (a ``tab_with`` pane after its partner)."""
+__all__ = ["PANES", "MainWindow"]  # PANES (qt/pane_registry.py): the docks, as data
 
 PROJECT_SUFFIXES = (".sqlite", ".db", ".sqlite3")
 
@@ -76,9 +60,9 @@ class MainWindow(QMainWindow):
         wb.open_window = self._open_window
 
         self.panes = PaneManager(self, wb)
-        for pane_type in PANES:
-            self.panes.register(pane_type)
-        article_pane = self.panes.find(ArticlePane)
+        for spec in PANES:
+            self.panes.register(spec)
+        article_pane = self.panes.get("articleArea")
         assert article_pane.widget is not None
         self.setCentralWidget(article_pane.widget)
 
@@ -97,8 +81,8 @@ class MainWindow(QMainWindow):
         self.suggestions = SuggestionController(wb, self.panes)
 
         self._build_view_menu()
-        self.panes.panes[DetailsPane.name].dock.raise_()  # type: ignore[union-attr]
-        self.panes.panes[AnnotationsPane.name].dock.raise_()  # type: ignore[union-attr]
+        self.panes.panes["detailsDock"].dock.raise_()  # type: ignore[union-attr]
+        self.panes.panes["tableDock"].dock.raise_()  # type: ignore[union-attr]
         self.layout_manager = WindowLayout(self, settings)
         self.layout_manager.restore()
         self._waiting: list[str] = []
@@ -106,7 +90,7 @@ class MainWindow(QMainWindow):
             self.attach(project)
         else:
             self._hold_actions()
-            self.panes.find(ArticlePane).show_pending(
+            self._article_pane().show_pending(
                 str(settings.value("session/article_title", "") or ""))
 
     # ------------------------------------------------------------- start-up
@@ -123,8 +107,13 @@ class MainWindow(QMainWindow):
         is open; :meth:`attach` replaces them with the article itself (same text, now
         with its highlights and commands)."""
         if not self.wb.is_attached:
-            self.panes.find(ArticlePane).show_pending(title)
+            self._article_pane().show_pending(title)
             self.wb.view.show_text_preview(text)
+
+    def _article_pane(self) -> ArticlePane:
+        from annotator.qt.panes.article import ArticlePane  # loaded: built with the shell
+
+        return self.panes.find(ArticlePane)
 
     def _hold_actions(self) -> None:
         """Until a project is attached, no command may reach it: disable them all."""

@@ -1,8 +1,9 @@
 """Panes: one module each, registered with the window, built the first time shown.
 
 Modelled on Frescobaldi's ``panelmanager``: the manager makes a dock per registered
-pane with a placeholder inside; the pane's widget is built when the dock is first
-actually visible (QtCharts and the review machinery cost start-up time). Built panes
+pane (a :class:`~annotator.qt.pane_registry.PaneSpec`: name, title, place) with a
+placeholder inside; the pane's module is imported and its widget built when the dock
+is first actually visible (QtCharts and the review machinery cost start-up time). Built panes
 receive every data change (``apply_changes``) and every navigation event
 (``article_changed``, ``selection_changed``); each pane decides what to redraw.
 """
@@ -14,6 +15,7 @@ from typing import ClassVar, TypeVar
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMainWindow, QScrollArea, QWidget
 
+from annotator.qt.pane_registry import PaneSpec
 from annotator.qt.workbench import Workbench
 from annotator.services.changes import Changes
 
@@ -21,20 +23,11 @@ P = TypeVar("P", bound="Pane")
 
 
 class Pane:
-    """Subclass, set the class attributes, implement :meth:`build` and the hooks."""
+    """Subclass, set :attr:`name`, implement :meth:`build` and the hooks; list it in
+    ``pane_registry.PANES`` (title, place, laziness live there)."""
 
     name: ClassVar[str]
     """The dock's object name (saved layouts refer to it): ``"profileDock"``."""
-    title: ClassVar[str]
-    area: ClassVar[Qt.DockWidgetArea | None] = Qt.DockWidgetArea.RightDockWidgetArea
-    """``None``: not a dock (the central article, the status line); built at once."""
-    tab_with: ClassVar[str | None] = None
-    """Another pane's ``name``: stack this dock as a tab behind that one."""
-    lazy: ClassVar[bool] = True
-    """Build the widget only when the dock is first shown."""
-    scrollable: ClassVar[bool] = False
-    """Put the widget in a scroll area: a pane with a large minimum size (charts) then
-    scrolls in a small dock instead of growing the window beyond the screen."""
 
     def __init__(self, wb: Workbench) -> None:
         self.wb = wb
@@ -69,45 +62,69 @@ class Pane:
         return self.dock.isVisible() and not self.dock.visibleRegion().isEmpty()
 
 
+class PaneSlot:
+    """A registered pane: its spec, its dock, and the pane once its module is loaded."""
+
+    def __init__(self, spec: PaneSpec) -> None:
+        self.spec = spec
+        self.dock: QDockWidget | None = None
+        self.pane: Pane | None = None
+
+    @property
+    def widget(self) -> QWidget | None:
+        return None if self.pane is None else self.pane.widget
+
+    @property
+    def showing(self) -> bool:
+        if self.pane is not None:
+            return self.pane.showing
+        return (self.dock is not None and self.dock.isVisible()
+                and not self.dock.visibleRegion().isEmpty())
+
+
 class PaneManager:
     def __init__(self, window: QMainWindow, wb: Workbench) -> None:
         self.window = window
         self.wb = wb
-        self.panes: dict[str, Pane] = {}
+        self.panes: dict[str, PaneSlot] = {}
         wb.articleChanged.connect(self.article_changed)
         wb.selectionChanged.connect(self.selection_changed)
         wb.aboutToChangeArticle.connect(self.commit_pending)
 
-    def register(self, pane_type: type[P]) -> P:
-        pane = pane_type(self.wb)
-        self.panes[pane.name] = pane
-        if pane.area is None or (not pane.lazy and self.wb.is_attached):
-            self._build(pane)
-        if pane.area is None:
-            return pane
-        dock = QDockWidget(pane.title, self.window)
-        dock.setObjectName(pane.name)
+    def register(self, spec: PaneSpec) -> PaneSlot:
+        slot = PaneSlot(spec)
+        self.panes[spec.name] = slot
+        if spec.area is None or (not spec.lazy and self.wb.is_attached):
+            self._build(slot)
+        if spec.area is None:
+            return slot
+        dock = QDockWidget(spec.title, self.window)
+        dock.setObjectName(spec.name)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        dock.setWidget(pane.widget if pane.widget is not None else _placeholder())
-        pane.dock = dock
-        other = self.panes[pane.tab_with].dock if pane.tab_with and pane.tab_with in self.panes else None
+        dock.setWidget(slot.widget if slot.widget is not None else _placeholder())
+        slot.dock = dock
+        if slot.pane is not None:
+            slot.pane.dock = dock
+        partner = self.panes.get(spec.tab_with) if spec.tab_with else None
+        other = partner.dock if partner is not None else None
         if other is not None:
             # Straight into the partner's tab group: adding it to the area first and
             # then tabifying leaves a stray, stale tab bar painted in the window.
             self.window.tabifyDockWidget(other, dock)
         else:
-            self.window.addDockWidget(pane.area, dock)
-        dock.visibilityChanged.connect(lambda visible, p=pane: self._visibility(p, visible))
-        return pane
+            self.window.addDockWidget(spec.area, dock)
+        dock.visibilityChanged.connect(lambda visible, s=slot: self._visibility(s, visible))
+        return slot
 
     def get(self, name: str) -> Pane:
         """The pane called ``name``, built (even if its dock is hidden)."""
-        pane = self.panes[name]
-        if pane.widget is None:
-            self._build(pane)
-        return pane
+        slot = self.panes[name]
+        if slot.widget is None:
+            self._build(slot)
+        assert slot.pane is not None
+        return slot.pane
 
     def find(self, pane_type: type[P]) -> P:
         pane = self.get(pane_type.name)
@@ -115,10 +132,11 @@ class PaneManager:
         return pane
 
     def docks(self) -> list[QDockWidget]:
-        return [p.dock for p in self.panes.values() if p.dock is not None]
+        return [s.dock for s in self.panes.values() if s.dock is not None]
 
     def built(self) -> list[Pane]:
-        return [p for p in self.panes.values() if p.widget is not None]
+        return [s.pane for s in self.panes.values()
+                if s.pane is not None and s.pane.widget is not None]
 
     def apply_changes(self, changes: Changes) -> None:
         for pane in self.built():
@@ -136,12 +154,16 @@ class PaneManager:
         for pane in self.built():
             pane.selection_changed()
 
-    def _build(self, pane: Pane) -> None:
+    def _build(self, slot: PaneSlot) -> None:
+        if slot.pane is None:
+            slot.pane = slot.spec.load()(self.wb)  # the pane's module loads here
+            slot.pane.dock = slot.dock
+        pane = slot.pane
         pane.widget = pane.build()
         if pane.dock is not None:
             old = pane.dock.widget()
             content: QWidget = pane.widget
-            if pane.scrollable:
+            if slot.spec.scrollable:
                 area = QScrollArea()
                 area.setObjectName(f"{pane.name}Scroll")
                 area.setWidgetResizable(True)
@@ -161,18 +183,20 @@ class PaneManager:
         and tell the built panes about it."""
         for pane in self.built():
             pane.article_changed()
-        for pane in list(self.panes.values()):
-            if pane.widget is None and not pane.lazy:
-                self._build(pane)
-            elif pane.widget is None and pane.dock is not None and pane.showing:
+        for slot in list(self.panes.values()):
+            if slot.widget is None and not slot.spec.lazy:
+                self._build(slot)
+            elif slot.widget is None and slot.dock is not None and slot.showing:
                 # on screen (a tab behind another one is not: it waits for its tab)
-                self._visibility(pane, True)
+                self._visibility(slot, True)
 
-    def _visibility(self, pane: Pane, visible: bool) -> None:
+    def _visibility(self, slot: PaneSlot, visible: bool) -> None:
         if not visible or not self.wb.is_attached:
             return
-        if pane.widget is None:
-            self._build(pane)
+        if slot.widget is None:
+            self._build(slot)
+        pane = slot.pane
+        assert pane is not None
         # visibilityChanged(True) means the dock (or its tab) is now the one on screen;
         # let the layout settle before the pane measures or refreshes itself.
         dock = pane.dock

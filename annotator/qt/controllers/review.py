@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 
 from annotator.qt.pane import PaneManager
-from annotator.qt.panes.review import ReviewPane
 from annotator.qt.workbench import Workbench
 from annotator.services.changes import Changes
+
+if TYPE_CHECKING:
+    from annotator.qt.panes.review import ReviewPane
 
 
 class ReviewController:
@@ -33,6 +37,8 @@ class ReviewController:
 
     @property
     def pane(self) -> ReviewPane:
+        from annotator.qt.panes.review import ReviewPane  # loads with the dock, not the shell
+
         return self.panes.find(ReviewPane)
 
     def show_review(self) -> None:

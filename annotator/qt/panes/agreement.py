@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from annotator.qt.pane import Pane
@@ -11,10 +10,6 @@ from annotator.services.changes import Changes
 
 class AgreementDockPane(Pane):
     name = "agreementDock"
-    title = "Agreement"
-    area = Qt.DockWidgetArea.BottomDockWidgetArea
-    tab_with = "profileDock"
-    scrollable = True
 
     def build(self) -> QWidget:
         from annotator.qt.agreement_pane import AgreementPane

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotator.qt.models import AnnotationTableModel
@@ -16,9 +16,6 @@ numbers, the note column a preview (full text in the details)."""
 
 class AnnotationsPane(Pane):
     name = "tableDock"
-    title = "Annotations"
-    area = Qt.DockWidgetArea.BottomDockWidgetArea
-    lazy = False  # always needed: it is how an analyst reads the list of tags
 
     def build(self) -> QWidget:
         self.model = AnnotationTableModel()

@@ -18,8 +18,6 @@ from annotator.services.changes import Changes
 
 class ArticlePane(Pane):
     name = "articleArea"
-    title = "Article"
-    area = None
 
     def build(self) -> QWidget:
         wb = self.wb

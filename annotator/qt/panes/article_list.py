@@ -85,9 +85,6 @@ class _ColumnFitter(QObject):
 
 class ArticlesPane(Pane):
     name = "articlesDock"
-    title = "Articles"
-    area = Qt.DockWidgetArea.LeftDockWidgetArea
-    lazy = False
 
     def build(self) -> QWidget:
         from annotator.services import articles

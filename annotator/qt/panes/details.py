@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from annotator.domain.model import Annotation
@@ -21,9 +20,6 @@ hundreds within a paragraph; a combo box of 30 is usable."""
 
 class DetailsPane(Pane):
     name = "detailsDock"
-    title = "Annotation"
-    area = Qt.DockWidgetArea.RightDockWidgetArea
-    lazy = False
 
     def build(self) -> QWidget:
         from annotator.qt.details import AnnotationDetails

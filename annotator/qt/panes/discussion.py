@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from annotator.domain.model import Annotation
@@ -14,9 +13,6 @@ from annotator.services.changes import Changes
 
 class DiscussionPane(Pane):
     name = "commentsDock"
-    title = "Discussion"
-    area = Qt.DockWidgetArea.RightDockWidgetArea
-    tab_with = "reviewDock"
 
     def build(self) -> QWidget:
         from annotator.qt.comments import CommentsThread

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from annotator.qt.layers import LayersPanel
@@ -12,9 +11,6 @@ from annotator.services.changes import Changes
 
 class LayersPane(Pane):
     name = "layersDock"
-    title = "Layers"
-    area = Qt.DockWidgetArea.LeftDockWidgetArea
-    lazy = False
 
     def build(self) -> QWidget:
         self.panel = LayersPanel(self.wb.window)

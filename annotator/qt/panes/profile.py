@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from annotator.qt.pane import Pane
@@ -14,10 +14,6 @@ PROFILE_DELAY_MS = 400
 
 class ProfileDockPane(Pane):
     name = "profileDock"
-    title = "Profile"
-    area = Qt.DockWidgetArea.BottomDockWidgetArea
-    tab_with = "tableDock"
-    scrollable = True
 
     def build(self) -> QWidget:
         from annotator.qt.profile_pane import ProfilePane

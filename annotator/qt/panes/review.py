@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from annotator.qt.pane import Pane
@@ -11,9 +11,6 @@ from annotator.services.changes import Changes
 
 class ReviewPane(Pane):
     name = "reviewDock"
-    title = "Review"
-    area = Qt.DockWidgetArea.RightDockWidgetArea
-    tab_with = "detailsDock"
 
     def build(self) -> QWidget:
         from annotator.qt.review_panel import ReviewPanel

@@ -6,7 +6,6 @@ Wraps :class:`annotator.qt.search_pane.SearchPane`. Activating a hit opens its a
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from annotator.qt.pane import Pane
@@ -15,9 +14,6 @@ from annotator.services.changes import Changes
 
 class SearchDockPane(Pane):
     name = "searchDock"
-    title = "Search"
-    area = Qt.DockWidgetArea.BottomDockWidgetArea
-    tab_with = "profileDock"
 
     def build(self) -> QWidget:
         from annotator.qt.search_pane import SearchPane

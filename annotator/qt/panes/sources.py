@@ -7,7 +7,6 @@ the claim selected.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from annotator.qt.pane import Pane
@@ -16,9 +15,6 @@ from annotator.services.changes import Changes
 
 class SourcesDockPane(Pane):
     name = "sourcesDock"
-    title = "Sources"
-    area = Qt.DockWidgetArea.BottomDockWidgetArea
-    tab_with = "profileDock"
 
     def build(self) -> QWidget:
         from annotator.qt.sources_pane import SourcesPane

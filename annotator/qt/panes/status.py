@@ -13,8 +13,6 @@ from annotator.services.changes import Changes
 
 class StatusPane(Pane):
     name = "statusLine"
-    title = "Status"
-    area = None
 
     def build(self) -> QWidget:
         bar = self.wb.window.statusBar()

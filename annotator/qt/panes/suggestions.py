@@ -11,7 +11,7 @@ which does the work (one undo step each) and reports what changed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from annotator.qt.pane import Pane
@@ -26,9 +26,6 @@ NONE_NOTE = "No attributions left to suggest in this article."
 
 class SuggestionsPane(Pane):
     name = "suggestionsDock"
-    title = "Suggestions"
-    area = Qt.DockWidgetArea.BottomDockWidgetArea
-    tab_with = "tableDock"
 
     def build(self) -> QWidget:
         from annotator.qt.suggestions_list import SuggestionList
