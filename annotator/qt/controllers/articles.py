@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from annotator.domain.errors import UserInputError
 from annotator.qt.recent_files import RecentFiles
@@ -48,6 +48,8 @@ class ArticlesController:
             self.wb.open_article(article_id)
 
     def open_files(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # dialog types: created when first used
+
         from annotator.qt.file_filters import ARTICLE_FILTER
 
         files, _ = QFileDialog.getOpenFileNames(self.wb.window, "Open articles",
@@ -90,6 +92,8 @@ class ArticlesController:
 
     def import_folder(self) -> None:
         """Import every article file under a folder, with progress and Cancel."""
+        from PySide6.QtWidgets import QFileDialog
+
         from annotator.qt.interop_dialogs import run_with_progress
         from annotator.services.folder_import import FolderImportReport, import_folder
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QVBoxLayout
 
 from annotator.qt.theme import muted_text
 from annotator.qt.workbench import Workbench
@@ -42,6 +42,8 @@ class HelpController:
                 "does.</p>")
 
     def _show(self, title: str, name: str, body: str, size: tuple[int, int]) -> QDialog:
+        from PySide6.QtWidgets import QTextBrowser  # created when first used
+
         browser = QTextBrowser()
         browser.setObjectName(name)
         browser.setHtml(body)

@@ -11,11 +11,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QLabel,
     QMessageBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
@@ -85,6 +82,8 @@ class InteropController:
         Double-clicking a row with a suggested place shows it in the article, so the
         analyst can tag it by hand if the suggestion is right.
         """
+        from PySide6.QtWidgets import QTableWidget, QTableWidgetItem  # created when first used
+
         wb = self.wb
         dialog = QDialog(wb.window)
         dialog.setWindowTitle("Annotations to review")
@@ -133,6 +132,8 @@ class InteropController:
         return "annotations"
 
     def export_dialog(self, *, current: bool) -> None:
+        from PySide6.QtWidgets import QFileDialog  # dialog types: created when first used
+
         wb = self.wb
         if current and wb.article is None:
             return
@@ -166,6 +167,8 @@ class InteropController:
 
     def export_format_dialog(self, fmt: str) -> None:
         """Export the current article in another tool's format, off the UI thread."""
+        from PySide6.QtWidgets import QFileDialog
+
         from annotator.domain.formats.registry import get_format
         from annotator.qt.file_filters import export_title
         from annotator.qt.interop_dialogs import run_with_progress

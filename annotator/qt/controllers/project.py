@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from annotator.domain.errors import UserInputError
 from annotator.qt.workbench import Workbench
@@ -40,6 +40,8 @@ class ProjectController:
         self._polls = 0
 
     def ask_analyst_name(self) -> bool:
+        from PySide6.QtWidgets import QInputDialog  # created when first used
+
         wb = self.wb
         name, ok = QInputDialog.getText(
             wb.window, "Your name",
