@@ -19,9 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 from PySide6.QtWidgets import QMainWindow
 
-from annotator.domain.facets_codec import decode_facets
 from annotator.domain.model import Label
-from annotator.domain.rubric import score
 from annotator.qt.actions import ActionRegistry
 from annotator.qt.article_view import ArticleView
 from annotator.services.changes import Changes
@@ -304,6 +302,10 @@ class Workbench(QObject):
         """Score for the table's Strength column, cached by (label, facets)."""
         key = (label_key, facets_json)
         if key not in self._score_cache:
+            # imported here: scores are drawn once a project is attached, not by the shell
+            from annotator.domain.facets_codec import decode_facets
+            from annotator.domain.rubric import score
+
             try:
                 result = score(label_key, decode_facets(facets_json), self.rubric)
                 self._score_cache[key] = (result.value, result.band)
