@@ -30,3 +30,18 @@ def test_shell_import_leaves_dock_modules_unloaded() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120).stdout.split()
     assert out == [], out
+
+
+def test_every_pane_module_is_registered() -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    import annotator.qt.panes as package
+
+    registered = {spec.target for spec in PANES}
+    for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+        module = importlib.import_module(info.name)
+        for cls_name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Pane) and cls is not Pane and cls.__module__ == module.__name__:
+                assert f"{module.__name__}:{cls_name}" in registered, cls_name
