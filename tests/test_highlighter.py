@@ -448,3 +448,16 @@ def test_analyst_colours_follow_a_change_of_colours_but_label_formats_are_kept(d
     assert fills() == {(False, False, True)}  # the new colour, no stale red
     hl.set_mode(color_by="label", annotator_colors={}, compare_kinds=None, visible_filter=None)
     assert hl._format("named_person", 1, None, False) is label_fmt  # kept throughout
+
+
+def test_the_last_article_is_remembered_even_if_closed_at_once(dense, tmp_path: Path) -> None:
+    """The id and title are written once the text is shown, and on closing anyway."""
+    win, _ = dense
+    other = tmp_path / "other.txt"
+    other.write_text("A short article called Other.\n", encoding="utf-8")
+    small = articles.import_files(win.project, [other]).article_ids[0]
+    win.wb.open_article(small)  # and close before the text was shown
+    win.close()
+    settings = win.wb.settings
+    assert int(settings.value("session/article")) == small
+    assert settings.value("session/article_title") == win.article.article.title

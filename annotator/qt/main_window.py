@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         self.layout_manager.save()
         if self.wb.article is not None:
             self.settings.setValue("session/article", self.wb.article.id)
+            self.settings.setValue("session/article_title", self.wb.article.article.title)
         self.settings.sync()
         super().closeEvent(event)
 

@@ -233,9 +233,6 @@ class Workbench(QObject):
         self.article = OpenArticle.load_first_screen(self.project, article_id)
         self.selected_id = None
         self.undo_group.setActiveStack(self._stack(article_id))
-        self.settings.setValue("session/article", article_id)
-        # The start-up shell shows this title before the project is open again.
-        self.settings.setValue("session/article_title", self.article.article.title)
         # textShown (and paging in the rest) once the first screen has been painted,
         # or after a while if the window is not visible.
         self._await_first_paint = True
@@ -323,6 +320,14 @@ class Workbench(QObject):
 
     def _text_shown(self) -> None:
         self._await_first_paint = False
+        article = self.article
+        if article is not None:
+            # Remembered for the next start once the text is on screen: QSettings
+            # writes its file on the next turn of the event loop, which must not be
+            # before the text's first paint (closing the window writes the id too).
+            self.settings.setValue("session/article", article.id)
+            # The start-up shell shows this title before the project is open again.
+            self.settings.setValue("session/article_title", article.article.title)
         self.textShown.emit()
         if self.article is not None and not self.article.complete:
             self._loader.start(0)
